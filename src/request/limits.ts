@@ -1,0 +1,33 @@
+/** Documented limits of the v5 walk request; one place so messages, schema and docs agree. */
+export const LIMITS = {
+  /** The public API caps sides at 1024; zoomwalk allows up to 2048 so 1080×1920 social formats fit. */
+  minSide: 64,
+  maxSide: 2048,
+  maxWalkSteps: 200,
+  minInferenceSteps: 1,
+  maxInferenceSteps: 50,
+  maxInterpolationSteps: 120,
+  minFps: 1,
+  maxFps: 120,
+  maxSamples: 4,
+  minGuidance: 0,
+  maxGuidance: 30,
+  maxOverlap: 256,
+} as const;
+
+export const DEFAULTS = {
+  width: 512,
+  height: 512,
+  translationPx: 32,
+  numInferenceSteps: 20,
+  guidanceScale: 7.5,
+  numInterpolationSteps: 60,
+  fps: 120,
+  samples: 1,
+} as const;
+
+export const WALK_TYPES = ['left', 'right', 'up', 'down', 'backward'] as const;
+export type WalkType = (typeof WALK_TYPES)[number];
+
+export const OUTPUT_FORMATS = ['mp4', 'webm', 'gif', 'png'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

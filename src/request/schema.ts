@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { DEFAULTS, LIMITS, OUTPUT_FORMATS, WALK_TYPES } from './limits.js';
+
+/** Public clients send numbers as strings ("512"); accept those, leave anything else for zod to reject. */
+function numeric(value: unknown): unknown {
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return value;
+}
+
+/** Case-insensitive enum input; `back` is the public example's spelling of `backward`. */
+function walkValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return v === 'back' ? 'backward' : v;
+}
+
+const int = (min: number, max: number) => z.preprocess(numeric, z.number().int().min(min).max(max));
+const num = (min: number, max: number) => z.preprocess(numeric, z.number().min(min).max(max));
+
+const yesNo = z.preprocess(
+  (v) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : typeof v === 'string' ? v.trim().toLowerCase() : v),
+  z.enum(['yes', 'no']),
+);
+
+const flag = z.preprocess((v) => (v === 'true' || v === 'yes' ? true : v === 'false' || v === 'no' ? false : v), z.boolean());
+
+/** The v5/outpaint walk request as sent over the wire, plus zoomwalk's documented extensions. */
+export const walkRequestSchema = z.object({
+  key: z.string().optional(),
+  preset: z.string().optional(),
+  prompt: z.union([z.string(), z.array(z.string()).min(1)]).default(''),
+  negative_prompt: z.string().default(''),
+  image: z.string().min(1),
+  width: int(LIMITS.minSide, LIMITS.maxSide).default(DEFAULTS.width),
+  height: int(LIMITS.minSide, LIMITS.maxSide).default(DEFAULTS.height),
+  walk_type: z.preprocess(
+    (v) => (typeof v === 'string' ? [v] : v),
+    z.array(z.preprocess(walkValue, z.enum(WALK_TYPES))).min(1).max(LIMITS.maxWalkSteps),
+  ),
+  width_translation_per_step: int(1, LIMITS.maxSide).optional(),
+  height_translation_per_step: int(1, LIMITS.maxSide).optional(),
+  translation_factor: z.preprocess(numeric, z.number().gt(0).lt(1)).optional(),
+  num_inference_steps: int(LIMITS.minInferenceSteps, LIMITS.maxInferenceSteps).default(DEFAULTS.numInferenceSteps),
+  guidance_scale: num(LIMITS.minGuidance, LIMITS.maxGuidance).default(DEFAULTS.guidanceScale),
+  num_interpolation_steps: int(1, LIMITS.maxInterpolationSteps).default(DEFAULTS.numInterpolationSteps),
+  as_video: yesNo.default('yes'),
+  fps: int(LIMITS.minFps, LIMITS.maxFps).default(DEFAULTS.fps),
+  seed: z.preprocess(numeric, z.number().int().min(0).max(0xffffffff).nullable()).default(null),
+  samples: int(1, LIMITS.maxSamples).default(DEFAULTS.samples),
+  webhook: z.string().url().nullable().optional(),
+  track_id: z.union([z.string(), z.number()]).nullable().optional(),
+  overlap_width: int(0, LIMITS.maxOverlap).optional(),
+  reverse: flag.default(false),
+  output_format: z.preprocess(walkValue, z.enum(OUTPUT_FORMATS)).optional(),
+});
+
+export type WalkRequestInput = z.input<typeof walkRequestSchema>;
+export type ParsedWalkRequest = z.output<typeof walkRequestSchema>;

@@ -1,0 +1,114 @@
+import { ValidationError } from '../errors.js';
+import { formatIssue, formatPath } from './format-issues.js';
+import { DEFAULTS, type OutputFormat } from './limits.js';
+import { walkRequestSchema, type ParsedWalkRequest } from './schema.js';
+import type { TranslationSource, WalkRequest } from './walk-request.js';
+
+type Issue = { path: string; message: string };
+
+/** Validates a raw request body (already merged with its preset) into a WalkRequest, or throws ValidationError. */
+export function validateWalkRequest(body: unknown): WalkRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationError([{ path: '', message: 'the request must be a JSON object' }]);
+  }
+  const parsed = walkRequestSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) {
+    throw new ValidationError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: formatIssue(i) })));
+  }
+  const issues: Issue[] = [];
+  const req = normalise(parsed.data, issues);
+  if (issues.length > 0) throw new ValidationError(issues);
+  return req;
+}
+
+function even(n: number): number {
+  return n - (n % 2);
+}
+
+/** DESIGN §2: both px given → px; else translation_factor; else each px or 32. */
+function effectiveTranslation(p: ParsedWalkRequest, w: number, h: number): WalkRequest['translation'] {
+  const tw = p.width_translation_per_step;
+  const th = p.height_translation_per_step;
+  if (tw !== undefined && th !== undefined) return { x: tw, y: th, source: 'px' };
+  if (p.translation_factor !== undefined) {
+    return {
+      x: Math.max(1, Math.round(p.translation_factor * w)),
+      y: Math.max(1, Math.round(p.translation_factor * h)),
+      source: 'factor',
+    };
+  }
+  const source: TranslationSource = tw !== undefined || th !== undefined ? 'px' : 'default';
+  return { x: tw ?? DEFAULTS.translationPx, y: th ?? DEFAULTS.translationPx, source };
+}
+
+function translationField(axis: 'x' | 'y', source: TranslationSource): string {
+  if (source === 'factor') return 'translation_factor';
+  return axis === 'x' ? 'width_translation_per_step' : 'height_translation_per_step';
+}
+
+function checkTranslation(req: Pick<WalkRequest, 'walk' | 'translation' | 'width' | 'height'>, issues: Issue[]): void {
+  const { x, y, source } = req.translation;
+  const kinds = new Set(req.walk);
+  const pansX = kinds.has('left') || kinds.has('right');
+  const pansY = kinds.has('up') || kinds.has('down');
+  if (pansX && x >= req.width) {
+    issues.push({ path: translationField('x', source), message: `${x} px must be below width ${req.width} for a left/right step` });
+  }
+  if (pansY && y >= req.height) {
+    issues.push({ path: translationField('y', source), message: `${y} px must be below height ${req.height} for an up/down step` });
+  }
+  if (kinds.has('backward')) {
+    if (2 * x >= req.width) {
+      issues.push({ path: translationField('x', source), message: `${x} px is too large for a backward step: 2 × ${x} must be below width ${req.width}` });
+    }
+    if (2 * y >= req.height) {
+      issues.push({ path: translationField('y', source), message: `${y} px is too large for a backward step: 2 × ${y} must be below height ${req.height}` });
+    }
+  }
+}
+
+function outputFormat(p: ParsedWalkRequest, issues: Issue[]): OutputFormat {
+  const wanted = p.output_format;
+  if (wanted === undefined) return p.as_video === 'yes' ? 'mp4' : 'png';
+  if (p.as_video === 'no' && wanted !== 'png') {
+    issues.push({ path: 'output_format', message: `"${wanted}" is a video format but as_video is "no"; use png or drop one of them` });
+  }
+  return wanted;
+}
+
+function prompts(p: ParsedWalkRequest, issues: Issue[]): string[] {
+  const steps = p.walk_type.length;
+  if (typeof p.prompt === 'string') return Array.from({ length: steps }, () => p.prompt as string);
+  if (p.prompt.length !== steps) {
+    issues.push({ path: 'prompt', message: `${p.prompt.length} prompts given for ${steps} walk steps; give one prompt, or one per step` });
+  }
+  return Array.from({ length: steps }, (_, i) => p.prompt[Math.min(i, p.prompt.length - 1)] ?? '');
+}
+
+function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
+  const width = even(p.width);
+  const height = even(p.height);
+  const req: WalkRequest = {
+    image: p.image,
+    prompts: prompts(p, issues),
+    negativePrompt: p.negative_prompt,
+    width,
+    height,
+    walk: p.walk_type,
+    translation: effectiveTranslation(p, width, height),
+    inferenceSteps: p.num_inference_steps,
+    guidance: p.guidance_scale,
+    interpolationSteps: p.num_interpolation_steps,
+    fps: p.fps,
+    seed: p.seed,
+    samples: p.samples,
+    overlap: p.overlap_width ?? Math.max(4, Math.round(Math.min(width, height) / 16)),
+    reverse: p.reverse,
+    outputFormat: outputFormat(p, issues),
+    webhook: p.webhook ?? null,
+    trackId: p.track_id ?? null,
+    preset: p.preset ?? null,
+  };
+  checkTranslation(req, issues);
+  return req;
+}

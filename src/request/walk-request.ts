@@ -1,0 +1,30 @@
+import type { OutputFormat, WalkType } from './limits.js';
+
+/** Where the effective per-step translation came from (DESIGN §2 precedence). */
+export type TranslationSource = 'px' | 'factor' | 'default';
+
+/** A validated, normalised walk request: every default applied, every cross-field rule checked. */
+export interface WalkRequest {
+  readonly image: string;
+  /** One prompt per walk step. */
+  readonly prompts: readonly string[];
+  readonly negativePrompt: string;
+  /** Even, so every output format (yuv420p included) takes the frames as they are. */
+  readonly width: number;
+  readonly height: number;
+  readonly walk: readonly WalkType[];
+  readonly translation: { readonly x: number; readonly y: number; readonly source: TranslationSource };
+  readonly inferenceSteps: number;
+  readonly guidance: number;
+  readonly interpolationSteps: number;
+  readonly fps: number;
+  /** null = pick a random seed at render time (and record it). */
+  readonly seed: number | null;
+  readonly samples: number;
+  readonly overlap: number;
+  readonly reverse: boolean;
+  readonly outputFormat: OutputFormat;
+  readonly webhook: string | null;
+  readonly trackId: string | number | null;
+  readonly preset: string | null;
+}

@@ -1,0 +1,89 @@
+import type { WalkType } from '../request/limits.js';
+import type { WalkRequest } from '../request/walk-request.js';
+import { rectInView, viewportRect, type Rect, type Viewport } from './geometry.js';
+
+/** One outpaint step of the walk. */
+export interface PlannedStep {
+  readonly index: number;
+  readonly kind: WalkType;
+  /** Effective translation in px of the current view (both used by backward). */
+  readonly translation: { readonly x: number; readonly y: number };
+  /** Backward shrink factor s (1 for pans). */
+  readonly shrink: number;
+  readonly from: Viewport;
+  readonly to: Viewport;
+  /** The previous view's placement in the new keyframe's pixel coordinates (fractional for backward). */
+  readonly known: Rect;
+  readonly prompt: string;
+}
+
+/** The whole walk: keyframe viewports and the frame timeline. */
+export interface WalkPlan {
+  readonly width: number;
+  readonly height: number;
+  /** viewports[0] is the input image; viewports[i+1] is step i's keyframe. */
+  readonly viewports: readonly Viewport[];
+  readonly steps: readonly PlannedStep[];
+  readonly interpolationSteps: number;
+  readonly fps: number;
+  /** 1 + steps × interpolationSteps. */
+  readonly totalFrames: number;
+}
+
+/** Backward shrink factor: uniform, so content is never stretched (DESIGN §2). */
+export function shrinkFactor(tx: number, ty: number, width: number, height: number): number {
+  return 1 - 2 * Math.max(tx / width, ty / height);
+}
+
+function nextViewport(v: Viewport, kind: WalkType, tx: number, ty: number, s: number, width: number, height: number): Viewport {
+  switch (kind) {
+    case 'left':
+      return { ...v, x: v.x - tx * v.scale };
+    case 'right':
+      return { ...v, x: v.x + tx * v.scale };
+    case 'up':
+      return { ...v, y: v.y - ty * v.scale };
+    case 'down':
+      return { ...v, y: v.y + ty * v.scale };
+    case 'backward': {
+      const scale = v.scale / s;
+      const cx = v.x + (width * v.scale) / 2;
+      const cy = v.y + (height * v.scale) / 2;
+      return { x: cx - (width * scale) / 2, y: cy - (height * scale) / 2, scale };
+    }
+  }
+}
+
+/** Plans a validated request: a pure function of its geometry and timing fields. */
+export function planWalk(req: Pick<WalkRequest, 'width' | 'height' | 'walk' | 'translation' | 'interpolationSteps' | 'fps' | 'prompts'>): WalkPlan {
+  const { width, height } = req;
+  const viewports: Viewport[] = [{ x: 0, y: 0, scale: 1 }];
+  const steps: PlannedStep[] = [];
+  req.walk.forEach((kind, index) => {
+    const from = viewports[viewports.length - 1]!;
+    const tx = kind === 'up' || kind === 'down' ? 0 : req.translation.x;
+    const ty = kind === 'left' || kind === 'right' ? 0 : req.translation.y;
+    const shrink = kind === 'backward' ? shrinkFactor(tx, ty, width, height) : 1;
+    const to = nextViewport(from, kind, tx, ty, shrink, width, height);
+    viewports.push(to);
+    steps.push({
+      index,
+      kind,
+      translation: { x: tx, y: ty },
+      shrink,
+      from,
+      to,
+      known: rectInView(viewportRect(from, width, height), to),
+      prompt: req.prompts[index] ?? '',
+    });
+  });
+  return {
+    width,
+    height,
+    viewports,
+    steps,
+    interpolationSteps: req.interpolationSteps,
+    fps: req.fps,
+    totalFrames: 1 + steps.length * req.interpolationSteps,
+  };
+}
