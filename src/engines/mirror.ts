@@ -1,0 +1,90 @@
+import { EngineError, throwIfAborted } from '../errors.js';
+import { cloneImage, type RawImage } from '../image/raw.js';
+import type { OutpaintEngine, OutpaintTask } from './types.js';
+
+/** Folds an index into [lo, hi) by reflection, so any distance maps to a known pixel. */
+function reflect(i: number, lo: number, hi: number): number {
+  const n = hi - lo;
+  if (n <= 1) return lo;
+  const period = 2 * n;
+  let k = (i - lo) % period;
+  if (k < 0) k += period;
+  return lo + (k < n ? k : period - 1 - k);
+}
+
+/** Bounding box of the known (mask = 0) pixels, or null when nothing is known. */
+function knownBox(mask: Uint8Array, w: number, h: number): { x0: number; y0: number; x1: number; y1: number } | null {
+  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (mask[y * w + x] === 0) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
+}
+
+/** Box-blurs the masked pixels along rows then columns; known pixels are read, never written. */
+function blurMasked(img: RawImage, mask: Uint8Array, radius: number): void {
+  const { width: w, height: h } = img;
+  const src = img.data;
+  for (const horizontal of [true, false]) {
+    const copy = src.slice();
+    const len = horizontal ? w : h;
+    const lines = horizontal ? h : w;
+    for (let line = 0; line < lines; line++) {
+      for (let i = 0; i < len; i++) {
+        const p = horizontal ? line * w + i : i * w + line;
+        if (mask[p] === 0) continue;
+        let r = 0, g = 0, b = 0, n = 0;
+        for (let k = Math.max(0, i - radius); k <= Math.min(len - 1, i + radius); k++) {
+          const q = (horizontal ? line * w + k : k * w + line) * 3;
+          r += copy[q]!;
+          g += copy[q + 1]!;
+          b += copy[q + 2]!;
+          n++;
+        }
+        src[p * 3] = r / n;
+        src[p * 3 + 1] = g / n;
+        src[p * 3 + 2] = b / n;
+      }
+    }
+  }
+}
+
+/** `mirror`: reflects the known pixels into the mask and blurs them; instant and deterministic, for previews and tests. */
+export function createMirrorEngine(): OutpaintEngine {
+  return {
+    name: 'mirror',
+    async outpaint(task: OutpaintTask, signal?: AbortSignal): Promise<RawImage> {
+      throwIfAborted(signal);
+      const { width: w, height: h } = task.image;
+      if (task.mask.length !== w * h) throw new EngineError('mirror', `mask has ${task.mask.length} pixels, image has ${w * h}`);
+      const box = knownBox(task.mask, w, h);
+      if (!box) throw new EngineError('mirror', 'the mask covers the whole image; there is nothing to mirror');
+      const out = cloneImage(task.image);
+      const d = out.data;
+      const s = task.image.data;
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const p = y * w + x;
+          if (task.mask[p] === 0) continue;
+          let sx = reflect(x, box.x0, box.x1);
+          const sy = reflect(y, box.y0, box.y1);
+          // Inside the box but masked (a hole): walk to the nearest known pixel on the row.
+          for (let k = 0; task.mask[sy * w + sx] !== 0 && k < w; k++) sx = reflect(sx + (x < (box.x0 + box.x1) / 2 ? -1 : 1), box.x0, box.x1);
+          const q = (sy * w + sx) * 3;
+          d[p * 3] = s[q]!;
+          d[p * 3 + 1] = s[q + 1]!;
+          d[p * 3 + 2] = s[q + 2]!;
+        }
+      }
+      blurMasked(out, task.mask, 3);
+      return out;
+    },
+  };
+}

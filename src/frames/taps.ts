@@ -1,0 +1,64 @@
+/** Resampling filter: `linear` (triangle) or `cubic` (Catmull-Rom, interpolating, sharper). */
+export type ResampleFilter = 'linear' | 'cubic';
+
+const SUPPORT: Record<ResampleFilter, number> = { linear: 1, cubic: 2 };
+
+function kernel(filter: ResampleFilter, x: number): number {
+  const a = Math.abs(x);
+  if (filter === 'linear') return a < 1 ? 1 - a : 0;
+  // Catmull-Rom (Keys a = -0.5): passes through the samples, so an unmoved layer is copied exactly.
+  if (a < 1) return 1.5 * a * a * a - 2.5 * a * a + 1;
+  if (a < 2) return -0.5 * a * a * a + 2.5 * a * a - 4 * a + 2;
+  return 0;
+}
+
+/** Per-output-pixel taps on one axis: `taps` source offsets (pre-multiplied by `stride`) and weights each. */
+export interface AxisTaps {
+  readonly count: number;
+  readonly taps: number;
+  readonly offset: Int32Array;
+  readonly weight: Float32Array;
+  /** First and last source index any tap touches (for bounding the horizontal pass). */
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+}
+
+/**
+ * Taps for `count` output pixels whose centres map to source coordinate
+ * `srcStart + (i + 0.5) * step - 0.5`. When step > 1 (downscale) the kernel is
+ * widened by `step`, an area-style filter, so detail shown below its size does not alias.
+ */
+export function buildTaps(count: number, srcStart: number, step: number, srcSize: number, filter: ResampleFilter, stride: number): AxisTaps {
+  const widen = Math.max(1, step);
+  const support = SUPPORT[filter] * widen;
+  const taps = Math.max(1, Math.ceil(support * 2 - 1e-9) + 1);
+  const offset = new Int32Array(count * taps);
+  const weight = new Float32Array(count * taps);
+  const first = new Int32Array(count);
+  const last = new Int32Array(count);
+  const maxIndex = srcSize - 1;
+  for (let i = 0; i < count; i++) {
+    const centre = srcStart + (i + 0.5) * step - 0.5;
+    const lo = Math.floor(centre - support) + 1;
+    let sum = 0;
+    let mn = maxIndex;
+    let mx = 0;
+    for (let t = 0; t < taps; t++) {
+      const s = lo + t;
+      const w = kernel(filter, (s - centre) / widen);
+      const idx = s < 0 ? 0 : s > maxIndex ? maxIndex : s;
+      offset[i * taps + t] = idx * stride;
+      weight[i * taps + t] = w;
+      sum += w;
+      if (w !== 0) {
+        if (idx < mn) mn = idx;
+        if (idx > mx) mx = idx;
+      }
+    }
+    const inv = sum !== 0 ? 1 / sum : 0;
+    for (let k = i * taps; k < (i + 1) * taps; k++) weight[k] = (weight[k] ?? 0) * inv;
+    first[i] = Math.min(mn, mx);
+    last[i] = mx;
+  }
+  return { count, taps, offset, weight, first, last };
+}

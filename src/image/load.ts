@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { fetch } from 'undici';
+import { ImageLoadError } from '../errors.js';
+import type { RawImage } from './raw.js';
+
+/** Limits on what an input image may cost to fetch and decode. */
+export interface LoadLimits {
+  readonly maxBytes: number;
+  readonly maxPixels: number;
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_LOAD_LIMITS: LoadLimits = { maxBytes: 50 * 1024 * 1024, maxPixels: 100_000_000, timeoutMs: 30_000 };
+
+const DATA_URI = /^data:image\/[a-z0-9.+-]+;base64,/i;
+const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
+
+async function fetchBytes(url: string, limits: LoadLimits, signal?: AbortSignal): Promise<Buffer> {
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  try {
+    const res = await fetch(url, { signal: combined, redirect: 'follow' });
+    if (!res.ok || !res.body) {
+      await res.body?.cancel();
+      throw new ImageLoadError(`image: ${url} answered HTTP ${res.status}`);
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      size += chunk.length;
+      if (size > limits.maxBytes) {
+        await res.body.cancel();
+        throw new ImageLoadError(`image: ${url} is larger than ${limits.maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  } catch (err) {
+    if (err instanceof ImageLoadError) throw err;
+    const reason = timeout.aborted ? `timed out after ${limits.timeoutMs} ms` : (err as Error).message;
+    throw new ImageLoadError(`image: could not fetch ${url}: ${reason}`, { cause: err });
+  }
+}
+
+/** Reads the bytes of an image given as URL, data URI, bare base64 or local path. */
+export async function readImageSource(source: string, limits: LoadLimits = DEFAULT_LOAD_LIMITS, signal?: AbortSignal): Promise<Buffer> {
+  if (/^https?:\/\//i.test(source)) return fetchBytes(source, limits, signal);
+  if (DATA_URI.test(source)) return Buffer.from(source.slice(source.indexOf(',') + 1), 'base64');
+  try {
+    return await readFile(source.startsWith('file://') ? new URL(source) : source);
+  } catch (err) {
+    // A long string of base64 alphabet is an inline image, not a file name.
+    if (source.length > 256 && BASE64.test(source)) return Buffer.from(source, 'base64');
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
+    throw new ImageLoadError(`image: cannot read "${source}": ${why}`, { cause: err });
+  }
+}
+
+/** Decodes and cover-crops (centre) an image to exactly width×height RGB: content is never stretched. */
+export async function decodeFitted(bytes: Buffer, width: number, height: number, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<RawImage> {
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels })
+      .rotate()
+      .resize(width, height, { fit: 'cover', position: 'centre', kernel: 'lanczos3' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (err) {
+    throw new ImageLoadError(`image: cannot decode (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/** Decodes an image at its own size as RGB. */
+export async function decodeImage(bytes: Buffer, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<RawImage> {
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (err) {
+    throw new ImageLoadError(`image: cannot decode (${(err as Error).message})`, { cause: err });
+  }
+}

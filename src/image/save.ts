@@ -1,0 +1,12 @@
+import sharp from 'sharp';
+import type { RawImage } from './raw.js';
+
+/** Encodes an RGB image; the format follows the file extension (png, jpg, webp). */
+export async function saveImage(img: RawImage, path: string): Promise<void> {
+  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).toFile(path);
+}
+
+/** Encodes an RGB image to PNG bytes. */
+export async function encodePng(img: RawImage): Promise<Buffer> {
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toBuffer();
+}
