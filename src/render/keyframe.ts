@@ -1,0 +1,62 @@
+import { EngineError, throwIfAborted } from '../errors.js';
+import { createImage, type RawImage } from '../image/raw.js';
+import type { OutpaintEngine } from '../engines/types.js';
+import type { Compositor } from '../frames/compose.js';
+import type { Layer } from '../frames/layer.js';
+import { maskArea, unknownMask } from '../walk/mask.js';
+import type { WalkPlan } from '../walk/plan.js';
+
+/** What a step's outpaint needs besides the plan. */
+export interface KeyframeContext {
+  readonly plan: WalkPlan;
+  readonly engine: OutpaintEngine;
+  readonly compositor: Compositor;
+  readonly negativePrompt: string;
+  readonly seed: number;
+  readonly inferenceSteps: number;
+  readonly guidance: number;
+  readonly overlap: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Builds step i's keyframe: the known world rendered into the new viewport, the
+ * engine's fill for the rest, and the known pixels pasted back so nothing the
+ * viewer has seen changes (no colour drift, whatever the engine does to them).
+ */
+export async function buildKeyframe(ctx: KeyframeContext, layers: readonly Layer[], stepIndex: number, history: readonly RawImage[]): Promise<RawImage> {
+  const { plan } = ctx;
+  const step = plan.steps[stepIndex]!;
+  const canvas = createImage(plan.width, plan.height);
+  ctx.compositor.render(layers, step.to, canvas.data);
+  const mask = unknownMask(step.to, plan.viewports.slice(0, stepIndex + 1), plan.width, plan.height);
+  if (maskArea(mask) === 0) return canvas;
+  throwIfAborted(ctx.signal);
+  const result = await ctx.engine.outpaint(
+    {
+      image: canvas,
+      mask,
+      prompt: step.prompt,
+      negativePrompt: ctx.negativePrompt,
+      // Each step gets its own seed so repeated steps do not repeat the same fill.
+      seed: (ctx.seed + stepIndex * 7919) >>> 0,
+      steps: ctx.inferenceSteps,
+      guidance: ctx.guidance,
+      overlap: ctx.overlap,
+      history,
+    },
+    ctx.signal,
+  );
+  if (result.width !== plan.width || result.height !== plan.height || result.data.length !== plan.width * plan.height * 3) {
+    throw new EngineError(ctx.engine.name, `returned ${result.width}×${result.height}, expected ${plan.width}×${plan.height}`);
+  }
+  const out = result;
+  for (let p = 0; p < mask.length; p++) {
+    if (mask[p] === 0) {
+      out.data[p * 3] = canvas.data[p * 3]!;
+      out.data[p * 3 + 1] = canvas.data[p * 3 + 1]!;
+      out.data[p * 3 + 2] = canvas.data[p * 3 + 2]!;
+    }
+  }
+  return out;
+}

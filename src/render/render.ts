@@ -1,0 +1,225 @@
+import { randomInt } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { throwIfAborted } from '../errors.js';
+import { createEngine, DEFAULT_ENGINE } from '../engines/registry.js';
+import type { OutpaintEngine } from '../engines/types.js';
+import { Compositor } from '../frames/compose.js';
+import { createLayer, type Layer } from '../frames/layer.js';
+import { evictHidden } from '../frames/evict.js';
+import type { ResampleFilter } from '../frames/taps.js';
+import { decodeFitted, readImageSource, type LoadLimits } from '../image/load.js';
+import type { RawImage } from '../image/raw.js';
+import { saveImage } from '../image/save.js';
+import { applyPreset } from '../request/presets.js';
+import { validateWalkRequest } from '../request/validate.js';
+import type { WalkRequest } from '../request/walk-request.js';
+import { VideoEncoder } from '../video/encoder.js';
+import type { EncodeSettings } from '../video/formats.js';
+import { interpolateViewport } from '../walk/geometry.js';
+import { planWalk, type WalkPlan } from '../walk/plan.js';
+import { buildKeyframe } from './keyframe.js';
+import { ProgressTracker, type RenderProgress } from './progress.js';
+
+/** How to run a render; only `output` is required. */
+export interface RenderOptions {
+  /** Output file; with samples > 1 each gets a -1, -2 … suffix before the extension. */
+  readonly output: string;
+  /** An engine instance, or the name of a registered one (default `classical`). */
+  readonly engine?: OutpaintEngine | string;
+  readonly preset?: string;
+  /** Replaces the request's `image` (CLI --image). */
+  readonly image?: string;
+  readonly onProgress?: (p: RenderProgress) => void;
+  /** Called with each keyframe as it is made (checkpoints, previews). */
+  readonly onKeyframe?: (index: number, image: RawImage) => void;
+  readonly onWarning?: (message: string) => void;
+  readonly signal?: AbortSignal;
+  readonly encode?: EncodeSettings;
+  readonly filter?: ResampleFilter;
+  readonly loadLimits?: LoadLimits;
+}
+
+/** One written file. */
+export interface RenderOutput {
+  readonly path: string;
+  readonly seed: number;
+  readonly format: WalkRequest['outputFormat'];
+  readonly frames: number;
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+}
+
+/** What a render produced, plus the effective request for `meta`. */
+export interface RenderResult {
+  readonly outputs: RenderOutput[];
+  readonly request: WalkRequest;
+  readonly plan: WalkPlan;
+  readonly engine: string;
+  readonly seconds: number;
+}
+
+function samplePath(output: string, index: number, samples: number): string {
+  if (samples === 1) return output;
+  const ext = extname(output);
+  return `${output.slice(0, output.length - ext.length)}-${index + 1}${ext}`;
+}
+
+/** Validates a raw request (preset applied, image overridden) without rendering. */
+export function resolveRequest(body: unknown, options: Pick<RenderOptions, 'preset' | 'image'> = {}): WalkRequest {
+  const merged = applyPreset(body, options.preset) as Record<string, unknown>;
+  return validateWalkRequest(options.image !== undefined && typeof merged === 'object' && merged !== null ? { ...merged, image: options.image } : merged);
+}
+
+/** Renders a v5 walk request to video (or image) files: the library entry point. */
+export async function render(body: unknown, options: RenderOptions): Promise<RenderResult> {
+  const started = performance.now();
+  const request = resolveRequest(body, options);
+  const plan = planWalk(request);
+  const bytes = await readImageSource(request.image, options.loadLimits, options.signal);
+  const input = await decodeFitted(bytes, request.width, request.height, options.loadLimits);
+  throwIfAborted(options.signal);
+
+  const warn = options.onWarning ?? (() => undefined);
+  const ownsEngine = typeof options.engine !== 'object';
+  const engine = typeof options.engine === 'object' ? options.engine : await createEngine(options.engine ?? DEFAULT_ENGINE, { warn });
+  const baseSeed = request.seed ?? randomInt(0, 2 ** 31);
+  const isVideo = request.outputFormat !== 'png';
+  const tracker = new ProgressTracker(request.samples, plan.steps.length, isVideo ? plan.totalFrames : 0, options.onProgress);
+  const outputs: RenderOutput[] = [];
+  try {
+    await mkdir(dirname(options.output), { recursive: true });
+    for (let n = 0; n < request.samples; n++) {
+      tracker.sample = n;
+      const path = samplePath(options.output, n, request.samples);
+      const seed = (baseSeed + n) >>> 0;
+      outputs.push(await renderSample({ request, plan, input, engine, seed, path, options, tracker }));
+    }
+  } finally {
+    if (ownsEngine) await engine.close?.();
+  }
+  tracker.report('done');
+  return { outputs, request, plan, engine: engine.name, seconds: (performance.now() - started) / 1000 };
+}
+
+interface SampleJob {
+  readonly request: WalkRequest;
+  readonly plan: WalkPlan;
+  readonly input: RawImage;
+  readonly engine: OutpaintEngine;
+  readonly seed: number;
+  readonly path: string;
+  readonly options: RenderOptions;
+  readonly tracker: ProgressTracker;
+}
+
+async function renderSample(job: SampleJob): Promise<RenderOutput> {
+  const { request, plan, options, tracker } = job;
+  const compositor = new Compositor({ width: plan.width, height: plan.height, overlap: request.overlap, filter: options.filter ?? 'cubic' });
+  const keyframes = new Keyframes(job, compositor);
+  tracker.keyframesDone = 0;
+  tracker.framesRendered = 0;
+  tracker.framesEncoded = 0;
+  const result = { path: job.path, seed: job.seed, format: request.outputFormat, width: plan.width, height: plan.height, fps: request.fps };
+
+  if (request.outputFormat === 'png') {
+    let last = job.input;
+    for (let i = 0; i < plan.steps.length; i++) last = await keyframes.next();
+    await saveImage(last, job.path);
+    return { ...result, frames: 1 };
+  }
+
+  const encoder = new VideoEncoder({
+    output: job.path,
+    format: request.outputFormat,
+    width: plan.width,
+    height: plan.height,
+    fps: request.fps,
+    ...(options.encode ? { settings: options.encode } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    onEncoded: (f) => {
+      tracker.framesEncoded = f;
+    },
+  });
+  try {
+    const frameBytes = plan.width * plan.height * 3;
+    const emit = async (layers: readonly Layer[], step: number, k: number): Promise<void> => {
+      const camera = step < 0 ? plan.viewports[0]! : interpolateViewport(plan.viewports[step]!, plan.viewports[step + 1]!, k / plan.interpolationSteps, plan.width, plan.height);
+      const frame = Buffer.allocUnsafe(frameBytes);
+      compositor.render(layers, camera, frame);
+      await encoder.write(frame);
+      tracker.framesRendered++;
+      if (tracker.framesRendered % 30 === 0) tracker.report('frames');
+    };
+    if (!request.reverse) {
+      await emit(keyframes.layers, -1, 0);
+      for (let i = 0; i < plan.steps.length; i++) {
+        await keyframes.next();
+        for (let k = 1; k <= plan.interpolationSteps; k++) await emit(keyframes.layers, i, k);
+      }
+    } else {
+      // Played backwards: every keyframe first, then the same frames in reverse order.
+      const all: Layer[][] = [];
+      for (let i = 0; i < plan.steps.length; i++) {
+        await keyframes.next();
+        all.push([...keyframes.layers]);
+      }
+      for (let i = plan.steps.length - 1; i >= 0; i--) {
+        for (let k = plan.interpolationSteps; k >= 1; k--) await emit(all[i]!, i, k);
+      }
+      await emit([keyframes.first], -1, 0);
+    }
+    await encoder.finish();
+  } catch (err) {
+    await encoder.abort();
+    throw err;
+  }
+  return { ...result, frames: plan.totalFrames };
+}
+
+/** Makes keyframes one step at a time and keeps the layer stack (minus hidden layers). */
+class Keyframes {
+  readonly first: Layer;
+  layers: Layer[];
+  private readonly history: RawImage[] = [];
+  private step = 0;
+
+  constructor(private readonly job: SampleJob, private readonly compositor: Compositor) {
+    this.first = createLayer(0, job.input, job.plan.viewports[0]!);
+    this.layers = [this.first];
+    this.history.push(job.input);
+  }
+
+  /** Outpaints the next step, adds it as a layer, and returns its image. */
+  async next(): Promise<RawImage> {
+    const { plan, request, engine, seed, options, tracker } = this.job;
+    const i = this.step++;
+    const image = await buildKeyframe(
+      {
+        plan,
+        engine,
+        compositor: this.compositor,
+        negativePrompt: request.negativePrompt,
+        seed,
+        inferenceSteps: request.inferenceSteps,
+        guidance: request.guidance,
+        overlap: request.overlap,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      this.layers,
+      i,
+      this.history,
+    );
+    this.history.push(image);
+    // The engine's source library only needs recent keyframes; older ones would pin memory.
+    if (this.history.length > 4) this.history.shift();
+    // Evict against the step's starting scale: its frames still show the finer layer i.
+    const from = plan.viewports[i]!;
+    this.layers = evictHidden([...this.layers, createLayer(i + 1, image, plan.viewports[i + 1]!)], from.scale, plan.width, plan.height);
+    options.onKeyframe?.(i + 1, image);
+    tracker.keyframesDone = i + 1;
+    tracker.report('keyframes');
+    return image;
+  }
+}
