@@ -38,7 +38,8 @@ async function fetchBytes(url: string, limits: LoadLimits, signal?: AbortSignal)
     return Buffer.concat(chunks);
   } catch (err) {
     if (err instanceof ImageLoadError) throw err;
-    const reason = timeout.aborted ? `timed out after ${limits.timeoutMs} ms` : (err as Error).message;
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const reason = timeout.aborted ? `timed out after ${limits.timeoutMs} ms` : cause?.code ?? cause?.message ?? (err as Error).message;
     throw new ImageLoadError(`image: could not fetch ${url}: ${reason}`, { cause: err });
   }
 }

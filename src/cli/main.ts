@@ -1,0 +1,62 @@
+import { Command, CommanderError } from 'commander';
+import { engineNames } from '../engines/registry.js';
+import { listPresets } from '../request/presets.js';
+import { describeError, EXIT } from './errors.js';
+import { renderCommand, type RenderFlags } from './render-command.js';
+
+function buildProgram(signal: AbortSignal): Command {
+  const program = new Command('zoomwalk')
+    .description('Render outpainted zoom-walk videos from one image.')
+    .option('--verbose', 'print stack traces on errors')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('render')
+    .description('render a v5 walk request (JSON file, or - for stdin) to a video')
+    .argument('<request>', 'request JSON file, or - to read stdin')
+    .option('-o, --output <file>', 'output file (default out/<request>.<format>)')
+    .option('--preset <name>', 'start from a preset; the request overrides its fields')
+    .option('--engine <name>', `outpaint engine (${engineNames().join(', ')})`)
+    .option('--image <pathOrUrl>', "replace the request's image")
+    .option('--seed <n>', "replace the request's seed")
+    .option('--x264-preset <name>', 'x264 speed preset for mp4 (default medium)')
+    .option('--crf <n>', 'encoder quality, lower is better (default 20)')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (file: string, flags: RenderFlags) => renderCommand(file, flags, signal));
+
+  program
+    .command('presets')
+    .description('list the shipped presets')
+    .option('--json', 'print them as JSON')
+    .action((flags: { json?: boolean }) => {
+      const presets = listPresets();
+      if (flags.json) process.stdout.write(`${JSON.stringify(presets, null, 2)}\n`);
+      else for (const p of presets) process.stdout.write(`${p.name.padEnd(20)} ${p.description}\n`);
+    });
+  return program;
+}
+
+/** Runs the CLI on argv (without node and script) and resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const verbose = argv.includes('--verbose');
+  try {
+    await buildProgram(controller.signal).parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version "errors" are successes; everything else commander rejects is usage.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const { code, text } = describeError(err, verbose);
+    process.stderr.write(`zoomwalk: error: ${text}\n`);
+    return code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

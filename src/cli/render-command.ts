@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { ZoomwalkError } from '../errors.js';
+import { render, resolveRequest } from '../render/render.js';
+import { responseMeta } from '../render/meta.js';
+import { progressView } from './progress-view.js';
+
+/** Flags of `zoomwalk render`. */
+export interface RenderFlags {
+  output?: string;
+  preset?: string;
+  engine?: string;
+  image?: string;
+  json?: boolean;
+  seed?: string;
+  x264Preset?: string;
+  crf?: string;
+}
+
+class UsageError extends ZoomwalkError {
+  constructor(message: string) {
+    super('ZW_USAGE', 'validation', message);
+  }
+}
+
+async function readRequest(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read request file "${file}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`request file "${file}" is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function integerFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name}: "${value}" must be a non-negative integer`);
+  return n;
+}
+
+/** Runs `zoomwalk render`: result paths (or JSON) on stdout, progress on stderr. */
+export async function renderCommand(file: string, flags: RenderFlags, signal: AbortSignal): Promise<void> {
+  const body = await readRequest(file);
+  const seed = integerFlag('seed', flags.seed);
+  const withSeed = seed !== undefined && typeof body === 'object' && body !== null ? { ...body, seed } : body;
+  const options = { ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.image ? { image: flags.image } : {}) };
+  // Validate before choosing the default output name, which depends on the format.
+  const request = resolveRequest(withSeed, options);
+  const output = flags.output ?? join('out', `${basename(file === '-' ? 'zoomwalk' : file, extname(file))}.${request.outputFormat}`);
+  const crf = integerFlag('crf', flags.crf);
+  const view = progressView();
+  try {
+    const result = await render(withSeed, {
+      ...options,
+      output,
+      signal,
+      onProgress: view.update,
+      onWarning: (m) => process.stderr.write(`zoomwalk: warning: ${m}\n`),
+      ...(flags.engine ? { engine: flags.engine } : {}),
+      ...(flags.x264Preset || crf !== undefined ? { encode: { preset: flags.x264Preset ?? 'medium', crf: crf ?? 20 } } : {}),
+    });
+    view.stop();
+    if (request.seed === null) process.stderr.write(`zoomwalk: random seed ${result.outputs[0]?.seed}\n`);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ status: 'success', generationTime: result.seconds, output: result.outputs.map((o) => o.path), meta: responseMeta(result) }, null, 2)}\n`);
+    } else {
+      for (const o of result.outputs) process.stdout.write(`${o.path}\n`);
+    }
+  } finally {
+    view.stop();
+  }
+}

@@ -1,0 +1,21 @@
+/** zoomwalk's library surface: render a walk, or use the planner, compositor, engines and encoder on their own. */
+export { render, resolveRequest, type RenderOptions, type RenderResult, type RenderOutput } from './render/render.js';
+export type { RenderProgress } from './render/progress.js';
+export { responseMeta } from './render/meta.js';
+export { validateWalkRequest } from './request/validate.js';
+export { walkRequestSchema, type WalkRequestInput } from './request/schema.js';
+export type { WalkRequest } from './request/walk-request.js';
+export { LIMITS, DEFAULTS, WALK_TYPES, OUTPUT_FORMATS, type WalkType, type OutputFormat } from './request/limits.js';
+export { listPresets, getPreset, applyPreset, type Preset } from './request/presets.js';
+export { planWalk, shrinkFactor, type WalkPlan, type PlannedStep } from './walk/plan.js';
+export { interpolateViewport, type Viewport, type Rect } from './walk/geometry.js';
+export { unknownMask } from './walk/mask.js';
+export { Compositor, type ComposeOptions } from './frames/compose.js';
+export { createLayer, type Layer } from './frames/layer.js';
+export { createEngine, registerEngine, engineNames, DEFAULT_ENGINE, type EngineFactory, type EngineOptions } from './engines/registry.js';
+export { createMirrorEngine } from './engines/mirror.js';
+export type { OutpaintEngine, OutpaintTask } from './engines/types.js';
+export { VideoEncoder, type EncoderOptions } from './video/encoder.js';
+export { DEFAULT_ENCODE, type EncodeSettings, type VideoFormat } from './video/formats.js';
+export type { RawImage } from './image/raw.js';
+export * from './errors.js';

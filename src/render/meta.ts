@@ -1,0 +1,30 @@
+import type { RenderResult } from './render.js';
+
+/** The `meta` object of a response: the effective request as the public API reports it. */
+export function responseMeta(result: RenderResult): Record<string, unknown> {
+  const r = result.request;
+  return {
+    prompt: r.prompts.length > 0 && r.prompts.every((p) => p === r.prompts[0]) ? r.prompts[0] : r.prompts,
+    negative_prompt: r.negativePrompt,
+    width: r.width,
+    height: r.height,
+    walk_type: r.walk,
+    width_translation_per_step: r.translation.x,
+    height_translation_per_step: r.translation.y,
+    translation_source: r.translation.source,
+    num_inference_steps: r.inferenceSteps,
+    guidance_scale: r.guidance,
+    num_interpolation_steps: r.interpolationSteps,
+    fps: r.fps,
+    frames: result.plan.totalFrames,
+    seed: result.outputs[0]?.seed ?? r.seed,
+    seeds: result.outputs.map((o) => o.seed),
+    samples: r.samples,
+    overlap_width: r.overlap,
+    reverse: r.reverse,
+    output_format: r.outputFormat,
+    as_video: r.outputFormat === 'png' ? 'no' : 'yes',
+    engine: result.engine,
+    preset: r.preset,
+  };
+}
