@@ -1,7 +1,8 @@
 import type { Viewport } from '../walk/geometry.js';
 import { levelFor, type Layer } from './layer.js';
 import { selectLayers, type PlacedLayer } from './select.js';
-import { buildTaps, type ResampleFilter } from './taps.js';
+import { horizontalRow, horizontalShift, verticalRow } from './passes.js';
+import { buildTaps, type AxisTaps, type ResampleFilter } from './taps.js';
 
 /** Options shared by every frame of a render. */
 export interface ComposeOptions {
@@ -38,6 +39,20 @@ function ramp(range: PixelRange, a: number, b: number, band: number, fadeLo: boo
     out[i - range.lo] = v;
   }
   return out;
+}
+
+/**
+ * For a pure translation with 4 taps, the output range whose taps need no edge clamping,
+ * with the shared weights and the source index of output pixel 0's first tap.
+ */
+function shiftRange(tx: AxisTaps, srcStart: number, step: number, srcWidth: number): { lo: number; hi: number; first: number; weights: Float32Array } {
+  const none = { lo: 0, hi: 0, first: 0, weights: new Float32Array(4) };
+  if (tx.taps !== 4 || Math.abs(step - 1) > 1e-9) return none;
+  // Output pixel u is centred on source srcStart + u; its 4 taps start one pixel left of floor().
+  const first = Math.floor(srcStart) - 1;
+  const lo = Math.max(0, -first);
+  const hi = Math.min(tx.count, srcWidth - 4 - first + 1);
+  return hi > lo ? { lo, hi, first, weights: tx.weight.slice(lo * 4, lo * 4 + 4) } : none;
 }
 
 /**
@@ -121,7 +136,8 @@ export class Compositor {
     const stepY = (camera.scale * image.height) / (p.rect.y1 - p.rect.y0);
     const nc = cols.hi - cols.lo;
     const nr = rows.hi - rows.lo;
-    const tx = buildTaps(nc, (cols.lo - r.x0) * stepX, stepX, iw, filter, 3);
+    const srcStartX = (cols.lo - r.x0) * stepX;
+    const tx = buildTaps(nc, srcStartX, stepX, iw, filter, 3);
     const ty = buildTaps(nr, (rows.lo - r.y0) * stepY, stepY, image.height, filter, 1);
     const ax = bottom ? null : ramp(cols, r.x0, r.x1, r.band, p.feather.left, p.feather.right);
     const ay = bottom ? null : ramp(rows, r.y0, r.y1, r.band, p.feather.top, p.feather.bottom);
@@ -143,70 +159,53 @@ export class Compositor {
     const rowLen = nc * 3;
     if (this.scratch.length < nSrc * rowLen) this.scratch = new Float32Array(nSrc * rowLen);
     const buf = this.scratch;
-    const src = image.data;
-    const T = tx.taps;
-    const xo = tx.offset;
-    const xw = tx.weight;
+    const shift = shiftRange(tx, srcStartX, stepX, iw);
+    const hpass = (rowBase: number, dst: number, a: number, b: number): void => {
+      // Pans: the unclamped middle takes the shared-weight path, the edges the general one.
+      const m0 = Math.min(Math.max(a, shift.lo), b);
+      const m1 = Math.max(Math.min(b, shift.hi), m0);
+      if (m0 > a) horizontalRow(image.data, rowBase, tx.offset, tx.weight, tx.taps, buf, dst, a, m0);
+      if (m1 > m0) horizontalShift(image.data, rowBase, shift.first, shift.weights, buf, dst, m0, m1);
+      if (b > m1) horizontalRow(image.data, rowBase, tx.offset, tx.weight, tx.taps, buf, dst, m1, b);
+    };
     for (let k = 0; k < nSrc; k++) {
       const rowBase = (srcLo + k) * iw * 3;
-      const dst = k * rowLen;
-      const skipLo = holed && !needMiddle[k] ? hc.lo : nc;
-      const skipHi = holed && !needMiddle[k] ? hc.hi : nc;
-      for (let u = 0; u < nc; u++) {
-        if (u === skipLo) u = skipHi;
-        if (u >= nc) break;
-        let sr = 0;
-        let sg = 0;
-        let sb = 0;
-        const tb = u * T;
-        for (let t = 0; t < T; t++) {
-          const o = rowBase + xo[tb + t]!;
-          const w = xw[tb + t]!;
-          sr += src[o]! * w;
-          sg += src[o + 1]! * w;
-          sb += src[o + 2]! * w;
-        }
-        const d = dst + u * 3;
-        buf[d] = sr;
-        buf[d + 1] = sg;
-        buf[d + 2] = sb;
+      if (holed && !needMiddle[k]) {
+        hpass(rowBase, k * rowLen, 0, hc.lo);
+        hpass(rowBase, k * rowLen, hc.hi, nc);
+      } else {
+        hpass(rowBase, k * rowLen, 0, nc);
       }
     }
 
     const TY = ty.taps;
+    const rowsAt = new Int32Array(TY);
+    const weightsAt = new Float32Array(TY);
+    // Uniform opacity along x unless a left/right edge fades.
+    const alphaX = ax && (p.feather.left || p.feather.right) ? ax : null;
+    const solid = { lo: 0, hi: nc };
+    if (alphaX) {
+      while (solid.lo < nc && alphaX[solid.lo]! < 1) solid.lo++;
+      solid.hi = Math.max(solid.lo, nc);
+      while (solid.hi > solid.lo && alphaX[solid.hi - 1]! < 1) solid.hi--;
+    }
     for (let v = 0; v < nr; v++) {
-      const inHoleRow = holed && v >= hr.lo && v < hr.hi;
-      const skipLo = inHoleRow ? hc.lo : nc;
-      const skipHi = inHoleRow ? hc.hi : nc;
-      const yb = v * TY;
+      for (let t = 0; t < TY; t++) {
+        rowsAt[t] = (ty.offset[v * TY + t]! - srcLo) * rowLen;
+        weightsAt[t] = ty.weight[v * TY + t]!;
+      }
       const outRow = ((rows.lo + v) * width + cols.lo) * 3;
       const av = ay ? ay[v]! : 1;
-      for (let u = 0; u < nc; u++) {
-        if (u === skipLo) u = skipHi;
-        if (u >= nc) break;
-        let sr = 0;
-        let sg = 0;
-        let sb = 0;
-        for (let t = 0; t < TY; t++) {
-          const w = ty.weight[yb + t]!;
-          if (w === 0) continue;
-          const o = (ty.offset[yb + t]! - srcLo) * rowLen + u * 3;
-          sr += buf[o]! * w;
-          sg += buf[o + 1]! * w;
-          sb += buf[o + 2]! * w;
-        }
-        const d = outRow + u * 3;
-        const a = ax ? ax[u]! * av : 1;
-        if (a >= 1) {
-          out[d] = sr;
-          out[d + 1] = sg;
-          out[d + 2] = sb;
-        } else if (a > 0) {
-          const b = 1 - a;
-          out[d] = out[d]! * b + sr * a;
-          out[d + 1] = out[d + 1]! * b + sg * a;
-          out[d + 2] = out[d + 2]! * b + sb * a;
-        }
+      const spans = holed && v >= hr.lo && v < hr.hi ? [0, hc.lo, hc.hi, nc] : [0, nc];
+      for (let sIdx = 0; sIdx < spans.length; sIdx += 2) {
+        const a = spans[sIdx]!;
+        const b = spans[sIdx + 1]!;
+        // Split off the feathered columns so the opaque middle takes the unrolled path.
+        const m0 = Math.min(Math.max(a, solid.lo), b);
+        const m1 = Math.max(Math.min(b, solid.hi), m0);
+        if (m0 > a) verticalRow(buf, rowsAt, weightsAt, TY, out, outRow, a, m0, alphaX, av);
+        if (m1 > m0) verticalRow(buf, rowsAt, weightsAt, TY, out, outRow, m0, m1, null, av);
+        if (b > m1) verticalRow(buf, rowsAt, weightsAt, TY, out, outRow, m1, b, alphaX, av);
       }
     }
   }

@@ -31,7 +31,8 @@ export interface AxisTaps {
 export function buildTaps(count: number, srcStart: number, step: number, srcSize: number, filter: ResampleFilter, stride: number): AxisTaps {
   const widen = Math.max(1, step);
   const support = SUPPORT[filter] * widen;
-  const taps = Math.max(1, Math.ceil(support * 2 - 1e-9) + 1);
+  // Integers strictly inside (c − support, c + support): at most ceil(2·support) of them.
+  const taps = Math.max(1, Math.ceil(support * 2 - 1e-9));
   const offset = new Int32Array(count * taps);
   const weight = new Float32Array(count * taps);
   const first = new Int32Array(count);

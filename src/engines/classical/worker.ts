@@ -1,0 +1,17 @@
+/** Worker entry: runs refinement jobs posted by the pool, one at a time. */
+import { parentPort } from 'node:worker_threads';
+import { refine, type RefineJob } from './patchmatch.js';
+
+interface Request {
+  id: number;
+  job: RefineJob;
+}
+
+parentPort?.on('message', (msg: Request) => {
+  try {
+    const out = refine(msg.job);
+    parentPort?.postMessage({ id: msg.id, data: out }, [out.buffer as ArrayBuffer]);
+  } catch (err) {
+    parentPort?.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+  }
+});
