@@ -34,6 +34,8 @@ export interface RenderOptions {
   /** Called with each keyframe as it is made (checkpoints, previews). */
   readonly onKeyframe?: (index: number, image: RawImage) => void;
   readonly onWarning?: (message: string) => void;
+  /** Called with every raw RGB frame before it is encoded (previews, tests); must not keep it. */
+  readonly onFrame?: (index: number, frame: Uint8Array) => void;
   readonly signal?: AbortSignal;
   readonly encode?: EncodeSettings;
   readonly filter?: ResampleFilter;
@@ -148,6 +150,7 @@ async function renderSample(job: SampleJob): Promise<RenderOutput> {
       const camera = step < 0 ? plan.viewports[0]! : interpolateViewport(plan.viewports[step]!, plan.viewports[step + 1]!, k / plan.interpolationSteps, plan.width, plan.height);
       const frame = Buffer.allocUnsafe(frameBytes);
       compositor.render(layers, camera, frame);
+      options.onFrame?.(tracker.framesRendered, frame);
       await encoder.write(frame);
       tracker.framesRendered++;
       if (tracker.framesRendered % 30 === 0) tracker.report('frames');
