@@ -16,16 +16,16 @@ export async function decodeGray(path: string, width: number, height: number): P
   return frames;
 }
 
-/** Frame count, duration and size of a video, read back by decoding it with ffmpeg. */
+/** Frame count, duration (NaN when the container has none) and size of a video, read back by decoding it with ffmpeg. */
 export async function probe(path: string): Promise<{ frames: number; seconds: number; width: number; height: number }> {
   const { stderr } = await run(ffmpegPath(), ['-hide_banner', '-i', path, '-map', '0:v:0', '-f', 'null', '-'], { maxBuffer: 1 << 26 });
   const frames = [...stderr.matchAll(/frame=\s*(\d+)/g)].pop();
   const dur = /Duration: (\d+):(\d+):([\d.]+)/.exec(stderr);
   const size = /, (\d{2,5})x(\d{2,5})[, ]/.exec(stderr);
-  if (!frames || !dur || !size) throw new Error(`cannot probe ${path}: ${stderr.slice(-500)}`);
+  if (!frames || !size) throw new Error(`cannot probe ${path}: ${stderr.slice(-500)}`);
   return {
     frames: Number(frames[1]),
-    seconds: Number(dur[1]) * 3600 + Number(dur[2]) * 60 + Number(dur[3]),
+    seconds: dur ? Number(dur[1]) * 3600 + Number(dur[2]) * 60 + Number(dur[3]) : Number.NaN,
     width: Number(size[1]),
     height: Number(size[2]),
   };
