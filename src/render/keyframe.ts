@@ -29,7 +29,8 @@ export async function buildKeyframe(ctx: KeyframeContext, layers: readonly Layer
   const step = plan.steps[stepIndex]!;
   const canvas = createImage(plan.width, plan.height);
   ctx.compositor.render(layers, step.to, canvas.data);
-  const mask = unknownMask(step.to, plan.viewports.slice(0, stepIndex + 1), plan.width, plan.height);
+  // Known = covered by a layer still held, so the mask never promises pixels the canvas lacks.
+  const mask = unknownMask(step.to, layers.map((l) => l.viewport), plan.width, plan.height);
   if (maskArea(mask) === 0) return canvas;
   throwIfAborted(ctx.signal);
   const result = await ctx.engine.outpaint(

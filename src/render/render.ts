@@ -219,7 +219,7 @@ class Keyframes {
     if (this.history.length > 4) this.history.shift();
     // Evict against the step's starting scale: its frames still show the finer layer i.
     const from = plan.viewports[i]!;
-    this.layers = evictHidden([...this.layers, createLayer(i + 1, image, plan.viewports[i + 1]!)], from.scale, plan.width, plan.height);
+    this.layers = evictHidden([...this.layers, createLayer(i + 1, image, plan.viewports[i + 1]!)], from, plan.width, plan.height);
     options.onKeyframe?.(i + 1, image);
     tracker.keyframesDone = i + 1;
     tracker.report('keyframes');

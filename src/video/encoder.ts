@@ -20,6 +20,7 @@ export interface EncoderOptions {
 }
 
 const STDERR_TAIL = 4000;
+const IN_FLIGHT_FRAMES = 3;
 
 /**
  * Streams raw RGB frames into ffmpeg's stdin. Output goes to a hidden temporary file
@@ -80,7 +81,10 @@ export class VideoEncoder {
       throw new EncoderError(`frame has ${frame.length} bytes, expected ${this.frameBytes} (${this.opts.width}×${this.opts.height} RGB)`, '');
     }
     this.checkAlive();
-    if (!this.proc.stdin.write(frame)) {
+    this.proc.stdin.write(frame);
+    // Keep a few frames in flight so ffmpeg never waits for the next one, but no more:
+    // memory must not grow with video length.
+    if (this.proc.stdin.writableLength > IN_FLIGHT_FRAMES * this.frameBytes) {
       await Promise.race([once(this.proc.stdin, 'drain'), this.exit]);
       this.checkAlive();
     }

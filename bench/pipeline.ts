@@ -1,0 +1,86 @@
+/**
+ * Pipeline bench: frames per second of the whole render (synthesis + encoding, `mirror`
+ * engine) against ffmpeg alone encoding the same frames at the same settings, measured
+ * in the same run; and peak RSS of a short and a 10× longer render.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { render } from '../src/render/render.js';
+import { DEFAULT_ENCODE, outputArgs } from '../src/video/formats.js';
+import { ffmpegPath } from '../src/video/ffmpeg-path.js';
+import { samplePhoto } from './sample.js';
+
+const run = promisify(execFile);
+
+interface Case {
+  readonly label: string;
+  readonly width: number;
+  readonly height: number;
+  readonly walk: string[];
+}
+
+const CASES: Case[] = [
+  { label: '512x512', width: 512, height: 512, walk: ['backward', 'backward', 'left', 'up', 'backward'] },
+  { label: '1080x1920', width: 1080, height: 1920, walk: ['backward', 'right'] },
+];
+
+async function pipelineVsFfmpeg(dir: string, c: Case): Promise<void> {
+  const body = { image: samplePhoto(), width: c.width, height: c.height, walk_type: c.walk, translation_factor: 0.1, num_interpolation_steps: 60, fps: 30, seed: 1 };
+  const out = join(dir, `${c.label}.mp4`);
+  const t0 = performance.now();
+  const result = await render(body, { output: out, engine: 'mirror' });
+  const pipelineSeconds = (performance.now() - t0) / 1000;
+  const frames = result.plan.totalFrames;
+
+  // The same frames, captured raw (untimed), then encoded by ffmpeg alone with the same arguments.
+  const raw = join(dir, `${c.label}.rgb`);
+  const sink = createWriteStream(raw);
+  await render(body, { output: join(dir, `${c.label}-capture.mp4`), engine: 'mirror', onFrame: (_, f) => void sink.write(Buffer.from(f)) });
+  sink.end();
+  await once(sink, 'finish');
+  const t1 = performance.now();
+  await run(ffmpegPath(), [
+    '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${c.width}x${c.height}`, '-framerate', '30', '-i', raw,
+    ...outputArgs('mp4', 30, DEFAULT_ENCODE), '-y', join(dir, `${c.label}-ffmpeg.mp4`),
+  ]);
+  const ffmpegSeconds = (performance.now() - t1) / 1000;
+  await rm(raw);
+  const pfps = frames / pipelineSeconds;
+  const ffps = frames / ffmpegSeconds;
+  console.log(`| ${c.label} | ${frames} | ${pfps.toFixed(1)} | ${ffps.toFixed(1)} | ${(pfps / ffps).toFixed(2)} |`);
+}
+
+async function peakRss(steps: number): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'rss-child.ts'), String(steps)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (text += d));
+  const [code] = (await once(child, 'close')) as [number];
+  if (code !== 0) throw new Error(`rss child exited with ${code}`);
+  return Number(text.trim()) / 1024;
+}
+
+/** Runs the pipeline bench and prints markdown tables. */
+export async function benchPipeline(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'zoomwalk-bench-'));
+  try {
+    console.log(`\n## Pipeline (mirror engine, mp4 ${DEFAULT_ENCODE.preset} crf ${DEFAULT_ENCODE.crf})\n`);
+    console.log('| size | frames | pipeline fps | ffmpeg-alone fps | ratio |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const c of CASES) await pipelineVsFfmpeg(dir, c);
+    console.log('\n## Peak RSS of the Node process (256×256, mixed walk, 60 frames a step)\n');
+    const short = await peakRss(10);
+    const long = await peakRss(100);
+    console.log('| frames | peak RSS MB |');
+    console.log('| --- | --- |');
+    console.log(`| 601 | ${short.toFixed(1)} |`);
+    console.log(`| 6001 | ${long.toFixed(1)} |`);
+    console.log(`\ndifference: ${(long - short).toFixed(1)} MB (target < 50 MB)`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,9 @@
+// npm run bench: every bench, printed as markdown; ratios are against baselines measured in the same run.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchPipeline } from './pipeline.js';
+
+console.log(`# zoomwalk bench — node ${process.version}, ${new Date().toISOString()}`);
+await benchPipeline();
+const classical = join(import.meta.dirname, 'classical.ts');
+if (existsSync(classical)) await import(classical);
