@@ -1,8 +1,9 @@
 import type { Viewport } from '../walk/geometry.js';
 import { levelFor, type Layer } from './layer.js';
 import { selectLayers, type PlacedLayer } from './select.js';
-import { horizontalRow, horizontalShift, verticalRow } from './passes.js';
+import { JsKernel, type RowKernel } from './kernel.js';
 import { buildTaps, type AxisTaps, type ResampleFilter } from './taps.js';
+import { wasmAvailable, WasmKernel } from './wasm-kernel.js';
 
 /** Options shared by every frame of a render. */
 export interface ComposeOptions {
@@ -11,6 +12,8 @@ export interface ComposeOptions {
   /** Feather band in keyframe pixels (`overlap_width`). */
   readonly overlap: number;
   readonly filter: ResampleFilter;
+  /** Resampling kernel: WebAssembly SIMD when built (default `auto`), or plain JS. */
+  readonly kernel?: 'auto' | 'wasm' | 'js';
 }
 
 interface PixelRange {
@@ -60,21 +63,24 @@ function shiftRange(tx: AxisTaps, srcStart: number, step: number, srcWidth: numb
  * allocates nothing per frame but the frame itself.
  */
 export class Compositor {
-  private scratch = new Float32Array(0);
-  constructor(private readonly opts: ComposeOptions) {}
+  private readonly kernel: RowKernel;
+  constructor(private readonly opts: ComposeOptions) {
+    const useWasm = opts.kernel !== 'js' && wasmAvailable();
+    if (opts.kernel === 'wasm' && !useWasm) throw new Error('the WebAssembly SIMD resampler is not available; run npm run build:wasm');
+    this.kernel = useWasm ? new WasmKernel(opts.width, opts.height) : new JsKernel(opts.width);
+  }
+
+  /** Which resampling kernel runs: `wasm-simd` or `js`. */
+  get kernelName(): string {
+    return this.kernel.name;
+  }
 
   /** Draws the camera's view of `layers` into `out` (width×height×3 RGB). */
   render(layers: readonly Layer[], camera: Viewport, frame: Uint8Array): void {
     const { width, height, overlap } = this.opts;
-    // A clamped view rounds and saturates cubic overshoot instead of wrapping modulo 256.
-    const out = new Uint8ClampedArray(frame.buffer, frame.byteOffset, frame.length);
     const placed = selectLayers(layers, camera, width, height, overlap);
-    if (placed.length === 0) {
-      out.fill(0);
-      return;
-    }
     // The bottom layer must cover the whole frame (or black shows), so start from black.
-    if (!this.coversView(placed[0]!, camera)) out.fill(0);
+    this.kernel.beginFrame(frame, placed.length === 0 || !this.coversView(placed[0]!, camera));
     const opaque = placed.map((p) => this.opaqueRect(p, camera));
     placed.forEach((p, i) => {
       // Pixels a higher layer paints fully opaque need not be drawn here.
@@ -88,8 +94,9 @@ export class Compositor {
           hole = o;
         }
       }
-      this.drawLayer(p, camera, out, i === 0, hole);
+      this.drawLayer(p, camera, i === 0, hole);
     });
+    this.kernel.endFrame(frame);
   }
 
   private coversView(p: PlacedLayer, camera: Viewport): boolean {
@@ -122,7 +129,7 @@ export class Compositor {
     return cols.hi > cols.lo && rows.hi > rows.lo ? { cols, rows } : { cols: { lo: 0, hi: 0 }, rows: { lo: 0, hi: 0 } };
   }
 
-  private drawLayer(p: PlacedLayer, camera: Viewport, out: Uint8ClampedArray, bottom: boolean, hole: { cols: PixelRange; rows: PixelRange } | null): void {
+  private drawLayer(p: PlacedLayer, camera: Viewport, bottom: boolean, hole: { cols: PixelRange; rows: PixelRange } | null): void {
     const { width, height, filter } = this.opts;
     const r = this.screen(p, camera);
     const cols = centresInside(r.x0, r.x1, width);
@@ -156,25 +163,24 @@ export class Compositor {
       for (let k = ty.first[v]!; k <= ty.last[v]!; k++) needMiddle[k - srcLo] = 1;
     }
 
-    const rowLen = nc * 3;
-    if (this.scratch.length < nSrc * rowLen) this.scratch = new Float32Array(nSrc * rowLen);
-    const buf = this.scratch;
+    const k = this.kernel;
+    const alphaX = ax && (p.feather.left || p.feather.right) ? ax : null;
+    k.beginLayer(image, tx, nSrc, nc, alphaX);
     const shift = shiftRange(tx, srcStartX, stepX, iw);
-    const hpass = (rowBase: number, dst: number, a: number, b: number): void => {
+    const hpass = (row: number, kk: number, a: number, b: number): void => {
       // Pans: the unclamped middle takes the shared-weight path, the edges the general one.
       const m0 = Math.min(Math.max(a, shift.lo), b);
       const m1 = Math.max(Math.min(b, shift.hi), m0);
-      if (m0 > a) horizontalRow(image.data, rowBase, tx.offset, tx.weight, tx.taps, buf, dst, a, m0);
-      if (m1 > m0) horizontalShift(image.data, rowBase, shift.first, shift.weights, buf, dst, m0, m1);
-      if (b > m1) horizontalRow(image.data, rowBase, tx.offset, tx.weight, tx.taps, buf, dst, m1, b);
+      if (m0 > a) k.hrow(row, kk, a, m0);
+      if (m1 > m0) k.hshift(row, kk, shift.first, shift.weights, m0, m1);
+      if (b > m1) k.hrow(row, kk, m1, b);
     };
-    for (let k = 0; k < nSrc; k++) {
-      const rowBase = (srcLo + k) * iw * 3;
-      if (holed && !needMiddle[k]) {
-        hpass(rowBase, k * rowLen, 0, hc.lo);
-        hpass(rowBase, k * rowLen, hc.hi, nc);
+    for (let kk = 0; kk < nSrc; kk++) {
+      if (holed && !needMiddle[kk]) {
+        hpass(srcLo + kk, kk, 0, hc.lo);
+        hpass(srcLo + kk, kk, hc.hi, nc);
       } else {
-        hpass(rowBase, k * rowLen, 0, nc);
+        hpass(srcLo + kk, kk, 0, nc);
       }
     }
 
@@ -182,7 +188,6 @@ export class Compositor {
     const rowsAt = new Int32Array(TY);
     const weightsAt = new Float32Array(TY);
     // Uniform opacity along x unless a left/right edge fades.
-    const alphaX = ax && (p.feather.left || p.feather.right) ? ax : null;
     const solid = { lo: 0, hi: nc };
     if (alphaX) {
       while (solid.lo < nc && alphaX[solid.lo]! < 1) solid.lo++;
@@ -191,21 +196,20 @@ export class Compositor {
     }
     for (let v = 0; v < nr; v++) {
       for (let t = 0; t < TY; t++) {
-        rowsAt[t] = (ty.offset[v * TY + t]! - srcLo) * rowLen;
+        rowsAt[t] = ty.offset[v * TY + t]! - srcLo;
         weightsAt[t] = ty.weight[v * TY + t]!;
       }
-      const outRow = ((rows.lo + v) * width + cols.lo) * 3;
       const av = ay ? ay[v]! : 1;
       const spans = holed && v >= hr.lo && v < hr.hi ? [0, hc.lo, hc.hi, nc] : [0, nc];
       for (let sIdx = 0; sIdx < spans.length; sIdx += 2) {
         const a = spans[sIdx]!;
         const b = spans[sIdx + 1]!;
-        // Split off the feathered columns so the opaque middle takes the unrolled path.
+        // Split off the feathered columns so the opaque middle takes the fast path.
         const m0 = Math.min(Math.max(a, solid.lo), b);
         const m1 = Math.max(Math.min(b, solid.hi), m0);
-        if (m0 > a) verticalRow(buf, rowsAt, weightsAt, TY, out, outRow, a, m0, alphaX, av);
-        if (m1 > m0) verticalRow(buf, rowsAt, weightsAt, TY, out, outRow, m0, m1, null, av);
-        if (b > m1) verticalRow(buf, rowsAt, weightsAt, TY, out, outRow, m1, b, alphaX, av);
+        if (m0 > a) k.vrow(rows.lo + v, cols.lo, rowsAt, weightsAt, TY, a, m0, alphaX !== null, av);
+        if (m1 > m0) k.vrow(rows.lo + v, cols.lo, rowsAt, weightsAt, TY, m0, m1, false, av);
+        if (b > m1) k.vrow(rows.lo + v, cols.lo, rowsAt, weightsAt, TY, m1, b, alphaX !== null, av);
       }
     }
   }

@@ -145,10 +145,9 @@ async function renderSample(job: SampleJob): Promise<RenderOutput> {
     },
   });
   try {
-    const frameBytes = plan.width * plan.height * 3;
     const emit = async (layers: readonly Layer[], step: number, k: number): Promise<void> => {
       const camera = step < 0 ? plan.viewports[0]! : interpolateViewport(plan.viewports[step]!, plan.viewports[step + 1]!, k / plan.interpolationSteps, plan.width, plan.height);
-      const frame = Buffer.allocUnsafe(frameBytes);
+      const frame = encoder.frameBuffer();
       compositor.render(layers, camera, frame);
       options.onFrame?.(tracker.framesRendered, frame);
       await encoder.write(frame);
@@ -157,9 +156,16 @@ async function renderSample(job: SampleJob): Promise<RenderOutput> {
     };
     if (!request.reverse) {
       await emit(keyframes.layers, -1, 0);
+      // One keyframe ahead: an engine that works off the main thread (workers, a server)
+      // outpaints step i+1 while step i's frames stream to ffmpeg.
+      let pending: Promise<RawImage> | null = keyframes.next();
       for (let i = 0; i < plan.steps.length; i++) {
-        await keyframes.next();
-        for (let k = 1; k <= plan.interpolationSteps; k++) await emit(keyframes.layers, i, k);
+        await pending;
+        const layers = keyframes.layers;
+        pending = i + 1 < plan.steps.length ? keyframes.next() : null;
+        // Rejections surface at the await above; until then this keeps them from being unhandled.
+        pending?.catch(() => undefined);
+        for (let k = 1; k <= plan.interpolationSteps; k++) await emit(layers, i, k);
       }
     } else {
       // Played backwards: every keyframe first, then the same frames in reverse order.

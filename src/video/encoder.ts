@@ -21,6 +21,7 @@ export interface EncoderOptions {
 
 const STDERR_TAIL = 4000;
 const IN_FLIGHT_FRAMES = 3;
+const POOL_SIZE = IN_FLIGHT_FRAMES + 3;
 
 /**
  * Streams raw RGB frames into ffmpeg's stdin. Output goes to a hidden temporary file
@@ -34,6 +35,7 @@ export class VideoEncoder {
   private readonly exit: Promise<void>;
   private spawnError: Error | null = null;
   private readonly frameBytes: number;
+  private readonly pool: Buffer[] = [];
   private readonly onAbort = (): void => this.kill();
 
   constructor(private readonly opts: EncoderOptions) {
@@ -75,13 +77,20 @@ export class VideoEncoder {
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
+  /** A frame-sized buffer to render into; buffers return to the pool once ffmpeg has them. */
+  frameBuffer(): Buffer {
+    return this.pool.pop() ?? Buffer.allocUnsafeSlow(this.frameBytes);
+  }
+
   /** Writes one frame, waiting for drain when ffmpeg's pipe is full. */
   async write(frame: Uint8Array): Promise<void> {
     if (frame.length !== this.frameBytes) {
       throw new EncoderError(`frame has ${frame.length} bytes, expected ${this.frameBytes} (${this.opts.width}×${this.opts.height} RGB)`, '');
     }
     this.checkAlive();
-    this.proc.stdin.write(frame);
+    this.proc.stdin.write(frame, () => {
+      if (Buffer.isBuffer(frame) && this.pool.length < POOL_SIZE) this.pool.push(frame);
+    });
     // Keep a few frames in flight so ffmpeg never waits for the next one, but no more:
     // memory must not grow with video length.
     if (this.proc.stdin.writableLength > IN_FLIGHT_FRAMES * this.frameBytes) {
