@@ -39,6 +39,8 @@ export interface RenderOptions {
   readonly signal?: AbortSignal;
   readonly encode?: EncodeSettings;
   readonly filter?: ResampleFilter;
+  /** Resampling kernel: `auto` (WebAssembly SIMD when built), `wasm` or `js`. */
+  readonly kernel?: 'auto' | 'wasm' | 'js';
   readonly loadLimits?: LoadLimits;
 }
 
@@ -118,7 +120,7 @@ interface SampleJob {
 
 async function renderSample(job: SampleJob): Promise<RenderOutput> {
   const { request, plan, options, tracker } = job;
-  const compositor = new Compositor({ width: plan.width, height: plan.height, overlap: request.overlap, filter: options.filter ?? 'cubic' });
+  const compositor = new Compositor({ width: plan.width, height: plan.height, overlap: request.overlap, filter: options.filter ?? 'cubic', kernel: options.kernel ?? 'auto' });
   const keyframes = new Keyframes(job, compositor);
   tracker.keyframesDone = 0;
   tracker.framesRendered = 0;
@@ -149,7 +151,8 @@ async function renderSample(job: SampleJob): Promise<RenderOutput> {
       const camera = step < 0 ? plan.viewports[0]! : interpolateViewport(plan.viewports[step]!, plan.viewports[step + 1]!, k / plan.interpolationSteps, plan.width, plan.height);
       const frame = encoder.frameBuffer();
       compositor.render(layers, camera, frame);
-      options.onFrame?.(tracker.framesRendered, frame);
+      // A plain Uint8Array view: its slice() copies, unlike Buffer's, and the buffer is reused.
+      options.onFrame?.(tracker.framesRendered, new Uint8Array(frame.buffer, frame.byteOffset, frame.length));
       await encoder.write(frame);
       tracker.framesRendered++;
       if (tracker.framesRendered % 30 === 0) tracker.report('frames');

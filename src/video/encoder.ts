@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { setImmediate } from 'node:timers/promises';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { AbortError, EncoderError } from '../errors.js';
@@ -22,6 +23,7 @@ export interface EncoderOptions {
 const STDERR_TAIL = 4000;
 const IN_FLIGHT_FRAMES = 3;
 const POOL_SIZE = IN_FLIGHT_FRAMES + 3;
+const YIELD_EVERY = 8;
 
 /**
  * Streams raw RGB frames into ffmpeg's stdin. Output goes to a hidden temporary file
@@ -36,6 +38,9 @@ export class VideoEncoder {
   private spawnError: Error | null = null;
   private readonly frameBytes: number;
   private readonly pool: Buffer[] = [];
+  private readonly inFlight: { buffer: Buffer; end: number }[] = [];
+  private bytesWritten = 0;
+  private sinceYield = 0;
   private readonly onAbort = (): void => this.kill();
 
   constructor(private readonly opts: EncoderOptions) {
@@ -77,8 +82,14 @@ export class VideoEncoder {
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** A frame-sized buffer to render into; buffers return to the pool once ffmpeg has them. */
+  /** A frame-sized buffer to render into; buffers are reused once the OS has taken their bytes. */
   frameBuffer(): Buffer {
+    // writableLength counts bytes not yet handed to the OS; everything before that is done.
+    const done = this.bytesWritten - this.proc.stdin.writableLength;
+    while (this.inFlight.length > 0 && this.inFlight[0]!.end <= done) {
+      const { buffer } = this.inFlight.shift()!;
+      if (this.pool.length < POOL_SIZE) this.pool.push(buffer);
+    }
     return this.pool.pop() ?? Buffer.allocUnsafeSlow(this.frameBytes);
   }
 
@@ -88,13 +99,20 @@ export class VideoEncoder {
       throw new EncoderError(`frame has ${frame.length} bytes, expected ${this.frameBytes} (${this.opts.width}×${this.opts.height} RGB)`, '');
     }
     this.checkAlive();
-    this.proc.stdin.write(frame, () => {
-      if (Buffer.isBuffer(frame) && this.pool.length < POOL_SIZE) this.pool.push(frame);
-    });
+    // No write callback: when writes complete synchronously their callbacks wait for the
+    // next tick, which a tight await loop never reaches, so closures would pin every frame.
+    this.proc.stdin.write(frame);
+    this.bytesWritten += frame.length;
+    if (Buffer.isBuffer(frame)) this.inFlight.push({ buffer: frame, end: this.bytesWritten });
     // Keep a few frames in flight so ffmpeg never waits for the next one, but no more:
     // memory must not grow with video length.
     if (this.proc.stdin.writableLength > IN_FLIGHT_FRAMES * this.frameBytes) {
       await Promise.race([once(this.proc.stdin, 'drain'), this.exit]);
+      this.checkAlive();
+    } else if (++this.sinceYield >= YIELD_EVERY) {
+      // Let I/O events (ffmpeg's exit, progress, abort) through even when the pipe never fills.
+      this.sinceYield = 0;
+      await setImmediate();
       this.checkAlive();
     }
   }
