@@ -14,25 +14,53 @@ function rgbAt(p: usize): v128 {
   return f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p))));
 }
 
-/** Expands `pixels` RGB u8 pixels at `src` to f32x4 pixels at `dst`. */
-export function expand(src: usize, dst: usize, pixels: i32): void {
-  for (let i = 0; i < pixels; i++) v128.store(dst + (<usize>i << 4), rgbAt(src + <usize>i * 3));
+/**
+ * Expands an RGB u8 image (`width`×`height` at `src`) to f32x4 pixels at `dst`, each row padded
+ * with `pad` copies of its edge pixel on both sides, so taps never need clamping.
+ */
+export function expand(src: usize, dst: usize, width: i32, height: i32, pad: i32): void {
+  const stride = <usize>(width + 2 * pad) << 4;
+  for (let y = 0; y < height; y++) {
+    const s = src + <usize>(y * width) * 3;
+    const d = dst + <usize>y * stride;
+    const left = rgbAt(s);
+    const right = rgbAt(s + <usize>(width - 1) * 3);
+    for (let i = 0; i < pad; i++) {
+      v128.store(d + (<usize>i << 4), left);
+      v128.store(d + (<usize>(pad + width + i) << 4), right);
+    }
+    const body = d + (<usize>pad << 4);
+    for (let x = 0; x < width; x++) v128.store(body + (<usize>x << 4), rgbAt(s + <usize>x * 3));
+  }
 }
 
 /**
- * Horizontal pass of one expanded source row into buf pixels [from, to). `off` holds byte
- * offsets into the row and `w` one pre-splatted f32x4 weight per tap; writes 4 floats per
- * pixel at a 12-byte stride, the 4th spilling into the next pixel (rewritten after).
+ * Horizontal pass of one expanded source row into buf pixels [from, to). `off` holds each output
+ * pixel's first-tap byte offset in the (padded) row; its taps are consecutive pixels. `w` holds
+ * one pre-splatted f32x4 weight per tap. Writes 4 floats per pixel at a 12-byte stride, the 4th
+ * spilling into the next pixel (rewritten after).
  */
 export function hrow(src: usize, rowBase: usize, off: usize, w: usize, taps: i32, buf: usize, from: i32, to: i32): void {
   const row = src + rowBase;
-  for (let u = from; u < to; u++) {
-    let tb = <usize>(u * taps);
-    let acc = f32x4.mul(v128.load(row + <usize>load<i32>(off + (tb << 2))), v128.load(w + (tb << 4)));
-    for (let t = 1; t < taps; t++) {
-      tb++;
-      acc = f32x4.add(acc, f32x4.mul(v128.load(row + <usize>load<i32>(off + (tb << 2))), v128.load(w + (tb << 4))));
+  if (taps == 4 || taps == 5) {
+    const five = taps == 5;
+    for (let u = from; u < to; u++) {
+      const p = row + <usize>load<i32>(off + (<usize>u << 2));
+      const wp = w + (<usize>(u * taps) << 4);
+      let acc = f32x4.mul(v128.load(p), v128.load(wp));
+      acc = f32x4.add(acc, f32x4.mul(v128.load(p, 16), v128.load(wp, 16)));
+      acc = f32x4.add(acc, f32x4.mul(v128.load(p, 32), v128.load(wp, 32)));
+      acc = f32x4.add(acc, f32x4.mul(v128.load(p, 48), v128.load(wp, 48)));
+      if (five) acc = f32x4.add(acc, f32x4.mul(v128.load(p, 64), v128.load(wp, 64)));
+      v128.store(buf + (<usize>u * 12), acc);
     }
+    return;
+  }
+  for (let u = from; u < to; u++) {
+    const p = row + <usize>load<i32>(off + (<usize>u << 2));
+    const wp = w + (<usize>(u * taps) << 4);
+    let acc = f32x4.mul(v128.load(p), v128.load(wp));
+    for (let t = 1; t < taps; t++) acc = f32x4.add(acc, f32x4.mul(v128.load(p + (<usize>t << 4)), v128.load(wp + (<usize>t << 4))));
     v128.store(buf + (<usize>u * 12), acc);
   }
 }

@@ -21,6 +21,8 @@ export interface AxisTaps {
   /** First and last source index any tap touches (for bounding the horizontal pass). */
   readonly first: Int32Array;
   readonly last: Int32Array;
+  /** Unclamped source index of each output pixel's first tap (may be < 0 or run past the edge). */
+  readonly start: Int32Array;
 }
 
 /**
@@ -37,10 +39,12 @@ export function buildTaps(count: number, srcStart: number, step: number, srcSize
   const weight = new Float32Array(count * taps);
   const first = new Int32Array(count);
   const last = new Int32Array(count);
+  const start = new Int32Array(count);
   const maxIndex = srcSize - 1;
   for (let i = 0; i < count; i++) {
     const centre = srcStart + (i + 0.5) * step - 0.5;
     const lo = Math.floor(centre - support) + 1;
+    start[i] = lo;
     let sum = 0;
     let mn = maxIndex;
     let mx = 0;
@@ -61,5 +65,5 @@ export function buildTaps(count: number, srcStart: number, step: number, srcSize
     first[i] = Math.min(mn, mx);
     last[i] = mx;
   }
-  return { count, taps, offset, weight, first, last };
+  return { count, taps, offset, weight, first, last, start };
 }

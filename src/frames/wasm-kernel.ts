@@ -9,7 +9,7 @@ const WASM_PATH = fileURLToPath(new URL('../../build/resample.wasm', import.meta
 
 interface Exports {
   memory: WebAssembly.Memory;
-  expand(src: number, dst: number, pixels: number): void;
+  expand(src: number, dst: number, width: number, height: number, pad: number): void;
   hrow(src: number, rowBase: number, off: number, w: number, taps: number, buf: number, from: number, to: number): void;
   hshift(src: number, rowBase: number, first: number, w: number, buf: number, from: number, to: number): void;
   vrow(buf: number, rows: number, weights: number, taps: number, out: number, from: number, to: number, alphaX: number, alphaY: number): void;
@@ -18,6 +18,8 @@ interface Exports {
 // Kernels read a few bytes past an image or row: every block is padded.
 const PAD = 64;
 const PAGE = 65536;
+// Edge pixels replicated on each side of an expanded row: more than the widest kernel's reach.
+const PAD_PX = 8;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -79,6 +81,7 @@ export class WasmKernel implements RowKernel {
   private rowLen = 0;
   private srcAt = 0;
   private srcRowBytes = 0;
+  private padding = 0;
   private offAt = 0;
   private wAt = 0;
   private taps = 0;
@@ -136,9 +139,8 @@ export class WasmKernel implements RowKernel {
       hit.lastFrame = this.frameNo;
       return hit.offset;
     }
-    const pixels = img.width * img.height;
-    const size = pixels * 16;
-    const full = this.width * this.height * 16;
+    const size = (img.width + 2 * PAD_PX) * img.height * 16;
+    const full = (this.width + 2 * PAD_PX) * this.height * 16;
     const free = this.slots.filter((s) => s.capacity >= size && s.lastFrame < this.frameNo).sort((a, b) => a.lastFrame - b.lastFrame)[0];
     const slot = free ?? { offset: this.alloc(Math.max(size, full)), capacity: Math.max(size, full), owner: null, lastFrame: 0 };
     if (!free) this.slots.push(slot);
@@ -147,7 +149,7 @@ export class WasmKernel implements RowKernel {
     // Stage the bytes in the frame-sized scratch, then widen them to f32x4 in place.
     const stage = this.block('stage', img.data.length);
     this.bytes.set(img.data, stage);
-    this.x.expand(stage, slot.offset, pixels);
+    this.x.expand(stage, slot.offset, img.width, img.height, PAD_PX);
     return slot.offset;
   }
 
@@ -159,20 +161,20 @@ export class WasmKernel implements RowKernel {
 
   beginLayer(image: RawImage, tx: AxisTaps, sourceRows: number, columns: number, alphaX: Float32Array | null): void {
     this.srcAt = this.imageSlot(image);
-    this.srcRowBytes = image.width * 16;
+    this.srcRowBytes = (image.width + 2 * PAD_PX) * 16;
+    this.padding = PAD_PX * 16;
     this.rowLen = columns * 3;
     this.bufAt = this.block('buf', sourceRows * this.rowLen * 4);
     const n = tx.offset.length;
-    if (this.offsets.length < n) {
-      this.offsets = new Int32Array(n);
-      this.splat = new Float32Array(n * 4);
+    if (this.offsets.length < tx.count) this.offsets = new Int32Array(tx.count);
+    if (this.splat.length < n * 4) this.splat = new Float32Array(n * 4);
+    for (let u = 0; u < tx.count; u++) {
+      // Unclamped first tap, shifted into the padded row: the kernel reads `taps` pixels from there.
+      if (tx.start[u]! < -PAD_PX || tx.start[u]! + tx.taps > image.width + PAD_PX) throw new Error('resampling kernel wider than the row padding');
+      this.offsets[u] = (tx.start[u]! + PAD_PX) * 16;
     }
-    for (let i = 0; i < n; i++) {
-      // RGB byte offsets (3 per pixel) become f32x4 byte offsets (16 per pixel).
-      this.offsets[i] = (tx.offset[i]! / 3) * 16;
-      this.splat.fill(tx.weight[i]!, i * 4, i * 4 + 4);
-    }
-    this.offAt = this.put('offsets', this.offsets.subarray(0, n));
+    for (let i = 0; i < n; i++) this.splat.fill(tx.weight[i]!, i * 4, i * 4 + 4);
+    this.offAt = this.put('offsets', this.offsets.subarray(0, tx.count));
     this.wAt = this.put('weights', this.splat.subarray(0, n * 4));
     this.taps = tx.taps;
     if (alphaX) {
@@ -192,7 +194,7 @@ export class WasmKernel implements RowKernel {
 
   hshift(srcRow: number, k: number, first: number, weights: Float32Array, from: number, to: number): void {
     for (let t = 0; t < 4; t++) this.f32.fill(weights[t]!, (this.shiftAt >> 2) + t * 4, (this.shiftAt >> 2) + t * 4 + 4);
-    this.x.hshift(this.srcAt, srcRow * this.srcRowBytes, first, this.shiftAt, this.bufAt + k * this.rowLen * 4, from, to);
+    this.x.hshift(this.srcAt, srcRow * this.srcRowBytes + this.padding, first, this.shiftAt, this.bufAt + k * this.rowLen * 4, from, to);
   }
 
   vrow(y: number, x0: number, rows: Int32Array, weights: Float32Array, taps: number, from: number, to: number, useAlphaX: boolean, alphaY: number): void {

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { once } from 'node:events';
 import { setImmediate } from 'node:timers/promises';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
@@ -21,7 +20,7 @@ export interface EncoderOptions {
 }
 
 const STDERR_TAIL = 4000;
-const IN_FLIGHT_FRAMES = 3;
+const IN_FLIGHT_FRAMES = 4;
 const POOL_SIZE = IN_FLIGHT_FRAMES + 3;
 const YIELD_EVERY = 8;
 
@@ -38,8 +37,7 @@ export class VideoEncoder {
   private spawnError: Error | null = null;
   private readonly frameBytes: number;
   private readonly pool: Buffer[] = [];
-  private readonly inFlight: { buffer: Buffer; end: number }[] = [];
-  private bytesWritten = 0;
+  private readonly inFlight: { written: Promise<void>; buffer: Buffer | null }[] = [];
   private sinceYield = 0;
   private readonly onAbort = (): void => this.kill();
 
@@ -82,35 +80,33 @@ export class VideoEncoder {
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** A frame-sized buffer to render into; buffers are reused once the OS has taken their bytes. */
+  /** A frame-sized buffer to render into; buffers come back to the pool once ffmpeg's pipe has them. */
   frameBuffer(): Buffer {
-    // writableLength counts bytes not yet handed to the OS; everything before that is done.
-    const done = this.bytesWritten - this.proc.stdin.writableLength;
-    while (this.inFlight.length > 0 && this.inFlight[0]!.end <= done) {
-      const { buffer } = this.inFlight.shift()!;
-      if (this.pool.length < POOL_SIZE) this.pool.push(buffer);
-    }
     return this.pool.pop() ?? Buffer.allocUnsafeSlow(this.frameBytes);
   }
 
-  /** Writes one frame, waiting for drain when ffmpeg's pipe is full. */
+  /**
+   * Writes one frame and returns once at most IN_FLIGHT_FRAMES are queued. Waiting on the
+   * oldest frame's write (not on 'drain', which fires only when the queue is empty) keeps
+   * ffmpeg fed while the next frame is rendered.
+   */
   async write(frame: Uint8Array): Promise<void> {
     if (frame.length !== this.frameBytes) {
       throw new EncoderError(`frame has ${frame.length} bytes, expected ${this.frameBytes} (${this.opts.width}×${this.opts.height} RGB)`, '');
     }
     this.checkAlive();
-    // No write callback: when writes complete synchronously their callbacks wait for the
-    // next tick, which a tight await loop never reaches, so closures would pin every frame.
-    this.proc.stdin.write(frame);
-    this.bytesWritten += frame.length;
-    if (Buffer.isBuffer(frame)) this.inFlight.push({ buffer: frame, end: this.bytesWritten });
-    // Keep a few frames in flight so ffmpeg never waits for the next one, but no more:
-    // memory must not grow with video length.
-    if (this.proc.stdin.writableLength > IN_FLIGHT_FRAMES * this.frameBytes) {
-      await Promise.race([once(this.proc.stdin, 'drain'), this.exit]);
+    let done!: () => void;
+    const written = new Promise<void>((resolve) => (done = resolve));
+    this.proc.stdin.write(frame, () => done());
+    this.inFlight.push({ written, buffer: Buffer.isBuffer(frame) ? frame : null });
+    while (this.inFlight.length > IN_FLIGHT_FRAMES) {
+      const oldest = this.inFlight.shift()!;
+      await Promise.race([oldest.written, this.exit]);
       this.checkAlive();
-    } else if (++this.sinceYield >= YIELD_EVERY) {
-      // Let I/O events (ffmpeg's exit, progress, abort) through even when the pipe never fills.
+      if (oldest.buffer && this.pool.length < POOL_SIZE) this.pool.push(oldest.buffer);
+    }
+    if (++this.sinceYield >= YIELD_EVERY) {
+      // Let I/O events (ffmpeg's exit, progress, abort) through even when writes never block.
       this.sinceYield = 0;
       await setImmediate();
       this.checkAlive();
