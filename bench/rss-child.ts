@@ -9,7 +9,7 @@ const steps = Number(process.argv[2] ?? 10);
 const kinds = ['backward', 'left', 'up', 'right', 'down'];
 const dir = await mkdtemp(join(tmpdir(), 'zoomwalk-rss-'));
 await render(
-  { image: samplePhoto(), width: 256, height: 256, walk_type: Array.from({ length: steps }, (_, i) => kinds[i % kinds.length]), translation_factor: 0.1, num_interpolation_steps: 60, fps: 30, seed: 1 },
+  { image: samplePhoto(), width: 512, height: 512, walk_type: Array.from({ length: steps }, (_, i) => kinds[i % kinds.length]), translation_factor: 0.1, num_interpolation_steps: 60, fps: 30, seed: 1 },
   { output: join(dir, 'rss.mp4'), engine: 'mirror', encode: { preset: 'ultrafast', crf: 23 } },
 );
 await rm(dir, { recursive: true, force: true });

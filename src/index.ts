@@ -1,6 +1,8 @@
 /** zoomwalk's library surface: render a walk, or use the planner, compositor, engines and encoder on their own. */
 export { render, resolveRequest, type RenderOptions, type RenderResult, type RenderOutput } from './render/render.js';
 export type { RenderProgress } from './render/progress.js';
+export { outpaint, outpaintCanvas, type OutpaintOptions } from './render/outpaint.js';
+export { placeOnCanvas, type CanvasPlacement, type PlacementOptions } from './request/outpaint-options.js';
 export { responseMeta } from './render/meta.js';
 export { validateWalkRequest } from './request/validate.js';
 export { walkRequestSchema, type WalkRequestInput } from './request/schema.js';

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { engineNames } from '../engines/registry.js';
 import { listPresets } from '../request/presets.js';
 import { describeError, EXIT } from './errors.js';
+import { outpaintCommand, type OutpaintFlags } from './outpaint-command.js';
 import { renderCommand, type RenderFlags } from './render-command.js';
 
 function buildProgram(signal: AbortSignal): Command {
@@ -24,6 +25,28 @@ function buildProgram(signal: AbortSignal): Command {
     .option('--crf <n>', 'encoder quality, lower is better (default 20)')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (file: string, flags: RenderFlags) => renderCommand(file, flags, signal));
+
+  program
+    .command('outpaint')
+    .description('outpaint one image: grow its canvas, place it on a bigger one, or fill a mask')
+    .argument('<image>', 'image file, URL or data URI')
+    .option('-o, --output <file>', 'output image (default out/<image>-outpaint.png)')
+    .option('--left <px>', 'grow the canvas on the left')
+    .option('--right <px>', 'grow the canvas on the right')
+    .option('--up <px>', 'grow the canvas upwards')
+    .option('--down <px>', 'grow the canvas downwards')
+    .option('--width <px>', 'canvas width (image centred unless --offset-x)')
+    .option('--height <px>', 'canvas height (image centred unless --offset-y)')
+    .option('--offset-x <px>', "image's left edge on the canvas")
+    .option('--offset-y <px>', "image's top edge on the canvas")
+    .option('--mask <file>', 'generate where this mask (same size as the image) is white')
+    .option('--engine <name>', `outpaint engine (${engineNames().join(', ')})`)
+    .option('--seed <n>', 'seed (random when omitted)')
+    .option('--prompt <text>', 'prompt, for engines that use one')
+    .option('--negative-prompt <text>', 'negative prompt, for engines that use one')
+    .option('--steps <n>', 'num_inference_steps: the engine\'s effort (1-50)')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (file: string, flags: OutpaintFlags) => outpaintCommand(file, flags, signal));
 
   program
     .command('presets')

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { ZoomwalkError } from '../errors.js';
 import { render, resolveRequest } from '../render/render.js';
 import { responseMeta } from '../render/meta.js';
 import { progressView } from './progress-view.js';
+import { UsageError } from './usage-error.js';
 
 /** Flags of `zoomwalk render`. */
 export interface RenderFlags {
@@ -15,12 +15,6 @@ export interface RenderFlags {
   seed?: string;
   x264Preset?: string;
   crf?: string;
-}
-
-class UsageError extends ZoomwalkError {
-  constructor(message: string) {
-    super('ZW_USAGE', 'validation', message);
-  }
 }
 
 async function readRequest(file: string): Promise<unknown> {

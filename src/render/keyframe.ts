@@ -1,5 +1,6 @@
 import { EngineError, throwIfAborted } from '../errors.js';
 import { createImage, type RawImage } from '../image/raw.js';
+import { restoreKnown } from '../engines/known-pixels.js';
 import type { OutpaintEngine } from '../engines/types.js';
 import type { Compositor } from '../frames/compose.js';
 import type { Layer } from '../frames/layer.js';
@@ -51,13 +52,5 @@ export async function buildKeyframe(ctx: KeyframeContext, layers: readonly Layer
   if (result.width !== plan.width || result.height !== plan.height || result.data.length !== plan.width * plan.height * 3) {
     throw new EngineError(ctx.engine.name, `returned ${result.width}×${result.height}, expected ${plan.width}×${plan.height}`);
   }
-  const out = result;
-  for (let p = 0; p < mask.length; p++) {
-    if (mask[p] === 0) {
-      out.data[p * 3] = canvas.data[p * 3]!;
-      out.data[p * 3 + 1] = canvas.data[p * 3 + 1]!;
-      out.data[p * 3 + 2] = canvas.data[p * 3 + 2]!;
-    }
-  }
-  return out;
+  return restoreKnown(result, canvas, mask);
 }
