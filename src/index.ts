@@ -16,6 +16,7 @@ export { Compositor, type ComposeOptions } from './frames/compose.js';
 export { createLayer, type Layer } from './frames/layer.js';
 export { createEngine, registerEngine, engineNames, DEFAULT_ENGINE, type EngineFactory, type EngineOptions } from './engines/registry.js';
 export { createMirrorEngine } from './engines/mirror.js';
+export { createClassicalEngine, type ClassicalOptions } from './engines/classical/index.js';
 export type { OutpaintEngine, OutpaintTask } from './engines/types.js';
 export { VideoEncoder, type EncoderOptions } from './video/encoder.js';
 export { DEFAULT_ENCODE, type EncodeSettings, type VideoFormat } from './video/formats.js';

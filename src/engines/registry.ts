@@ -1,4 +1,5 @@
 import { UnknownNameError } from '../errors.js';
+import { createClassicalEngine } from './classical/index.js';
 import { createMirrorEngine } from './mirror.js';
 import type { OutpaintEngine } from './types.js';
 
@@ -16,13 +17,7 @@ export const DEFAULT_ENGINE = 'classical';
 
 const factories = new Map<string, EngineFactory>([
   ['mirror', () => createMirrorEngine()],
-  [
-    'classical',
-    (o) => {
-      o.warn?.('engine "classical" is not available yet; falling back to "mirror"');
-      return createMirrorEngine();
-    },
-  ],
+  ['classical', (o) => createClassicalEngine(o.threads !== undefined ? { threads: o.threads } : {})],
 ]);
 
 /** Adds or replaces an engine factory (for adapters and tests). */

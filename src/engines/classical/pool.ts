@@ -3,6 +3,7 @@
  * (PatchMatch loops don't yield), and fresh ones are started on the next run.
  */
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AbortError } from '../../errors.js';
@@ -13,17 +14,17 @@ interface Slot {
   busy: boolean;
 }
 
-/** How to start the worker both from compiled dist/ (.js) and from TypeScript sources (vitest, tsx). */
-function workerSpec(): { url: URL; execArgv: string[] } {
+/**
+ * Starts a refinement worker both from compiled dist/ (.js) and from TypeScript sources
+ * (vitest, tsx): there the worker first registers tsx's loader, then imports the .ts entry.
+ */
+function startWorker(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { url: new URL('./worker.js', here), execArgv: [] };
-  let tsx = 'tsx';
-  try {
-    tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-  } catch {
-    // Fall back to bare resolution from the working directory.
-  }
-  return { url: new URL('./worker.ts', here), execArgv: ['--import', tsx] };
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here));
+  // tsx's ESM API (the `import` condition of tsx/esm/api); require.resolve would give the CJS one.
+  const api = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
+  const entry = new URL('./worker.ts', here).href;
+  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
 }
 
 export class RefinePool {
@@ -101,8 +102,7 @@ export class RefinePool {
     const idle = this.slots.find((s) => !s.busy);
     if (idle) return idle;
     if (this.slots.length >= this.size) return undefined;
-    const { url, execArgv } = workerSpec();
-    const worker = new Worker(url, { execArgv });
+    const worker = startWorker();
     worker.unref();
     const slot = { worker, busy: false };
     this.slots.push(slot);
