@@ -8,10 +8,12 @@ import type { OutpaintTask } from '../types.js';
 import { effortFor, type Effort } from './effort.js';
 import { binaryHole, planMask, type Rect } from './maskplan.js';
 import type { RefineJob, RefineSource } from './patchmatch.js';
+import { seamMembrane } from './membrane.js';
 import { fromView, mirrorX, toView, type Plane, type Side } from './plane.js';
 import { pushPullFill } from './pushpull.js';
 import { prepareQuiltSources, quiltFactor, quiltLeftBand, type BandSpec } from './quilt.js';
 import { mulberry32, subSeed } from './rng.js';
+import { correctSeam } from './seam.js';
 
 /** Runs refinement jobs (possibly in parallel) and returns each job's refined crop. */
 export type JobRunner = (jobs: RefineJob[]) => Promise<Uint8Array[]>;
@@ -48,6 +50,8 @@ export async function classicalFill(task: OutpaintTask, opts: FillOptions): Prom
     const effort = effortFor(task.steps, plan.kind === 'generic');
     if (plan.kind === 'rect') await fillRect(img, fixed, plan.known, lib, effort, seed, opts);
     else await fillGeneric(img, hole, plan.hole, lib, effort, seed, opts);
+    // Fade over about half the band, within reason: long enough to hide a step, short enough to keep the fill's own colours.
+    correctSeam(img, hole, Number(process.env.ZW_FADE ?? 0) || Math.max(12, Math.min(48, Math.round(task.overlap * 1.5))));
   } else if (plan.kind === 'empty') {
     img.data.fill(128);
   }
@@ -113,6 +117,7 @@ async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntr
       const f = quiltFactor(band.bw);
       const sideIdx = pi * 2 + phase.indexOf(side);
       quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f), f, mulberry32(subSeed(seed, 1, sideIdx)));
+      seamMembrane(view, fv, band.bw, band.r0, band.r1);
       const sources = srcs.map((s) => ({ width: s.img.width, height: s.img.height, data: s.img.data, known: s.known }));
       works.push({ side, view, fixed: fv, band, sources, writeCols: Math.min(view.width, band.bw + 32) });
     }
@@ -139,10 +144,13 @@ async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntr
       opts.check();
       results.forEach((res, j) => {
         const s = spans[j]!;
-        pasteCrop(s.w.view, s.w.fixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, s.w.writeCols);
+        pasteCrop(s.w.view, s.w.fixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, s.w.band.bw);
       });
     }
-    for (const w of works) writeBack(w.view, w.side, img, w.writeCols);
+    for (const w of works) {
+      if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
+      writeBack(w.view, w.side, img, w.writeCols);
+    }
   }
 }
 

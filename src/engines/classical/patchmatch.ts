@@ -80,6 +80,9 @@ export function refine(job: RefineJob, check: () => void = () => {}): Uint8Array
       vote(L, nnf, r);
     }
   }
+  // EM's averaged votes blur; the last word goes to each pixel's single best-matching patch,
+  // which keeps the source's own detail (the seam step it may leave is corrected afterwards).
+  if (nnf) bestVote(pyr[0]!, nnf, r);
   const out = job.image.slice();
   const T = pyr[0]!.T;
   const E = pyr[0]!.E;
@@ -154,11 +157,17 @@ function newNnf(L: Level): Nnf {
 /** Allowed source rows for a target row, clamped into the rows that have any valid patch. */
 function rowWindow(job: RefineJob, L: Level, s: Src, y: number): [number, number] {
   if (job.axis === 'none') return [s.minRow, s.maxRow];
-  const gy = y + Math.round(job.oy / L.scale);
   const D = Math.max(1, Math.round(job.maxShift / L.scale));
-  const lo = Math.min(s.maxRow, Math.max(s.minRow, gy - D));
-  const hi = Math.min(s.maxRow, Math.max(s.minRow, gy + D));
-  return [lo, hi];
+  const c = effRow(job, L, s, y);
+  return [Math.max(s.minRow, c - D), Math.min(s.maxRow, c + D)];
+}
+
+/** Target row in source terms; rows beyond the source's valid rows (corners) use the nearest valid ones. */
+function effRow(job: RefineJob, L: Level, s: Src, y: number): number {
+  const D = Math.max(1, Math.round(job.maxShift / L.scale));
+  const gy = y + Math.round(job.oy / L.scale);
+  if (gy >= s.minRow && gy <= s.maxRow) return gy;
+  return gy < s.minRow ? Math.min(s.maxRow, s.minRow + D) : Math.max(s.minRow, s.maxRow - D);
 }
 
 function patchDist(L: Level, cx: number, cy: number, s: Src, sx: number, sy: number, r: number, best: number): number {
@@ -186,7 +195,7 @@ function tryCand(nnf: Nnf, L: Level, job: RefineJob, r: number, c: number, cx: n
   if (job.axis === 'rows') {
     const [lo, hi] = rowWindow(job, L, s, cy);
     if (sy < lo || sy > hi) return;
-    const dy = (sy - cy - job.oy / L.scale) * L.scale;
+    const dy = (sy - effRow(job, L, s, cy)) * L.scale;
     pen = SHIFT_W * dy * dy * (2 * r + 1) * (2 * r + 1) * 3;
   }
   const best = nnf.d[c]!;
@@ -267,6 +276,32 @@ function patchMatchPass(nnf: Nnf, L: Level, job: RefineJob, r: number, rng: Rng,
 }
 
 /** Weighted vote of all overlapping patches into each editable pixel (Wexler et al.). */
+/** Sets each editable pixel to the corresponding pixel of the lowest-distance patch covering it. */
+function bestVote(L: Level, nnf: Nnf, r: number): void {
+  const best = new Float64Array(L.w * L.h).fill(Infinity);
+  for (const c of L.centres) {
+    const k = nnf.k[c]!;
+    if (k < 0) continue;
+    const s = L.srcs[k]!;
+    const d = nnf.d[c]!;
+    const cx = c % L.w;
+    const cy = (c - cx) / L.w;
+    const sx = nnf.x[c]!;
+    const sy = nnf.y[c]!;
+    for (let dy = -r; dy <= r; dy++) {
+      for (let dx = -r; dx <= r; dx++) {
+        const p = (cy + dy) * L.w + cx + dx;
+        if (!L.E[p] || d >= best[p]!) continue;
+        best[p] = d;
+        const q = ((sy + dy) * s.w + sx + dx) * 3;
+        L.T[p * 3] = s.d[q]!;
+        L.T[p * 3 + 1] = s.d[q + 1]!;
+        L.T[p * 3 + 2] = s.d[q + 2]!;
+      }
+    }
+  }
+}
+
 function vote(L: Level, nnf: Nnf, r: number): void {
   const n = L.w * L.h;
   const acc = new Float32Array(n * 3);

@@ -12,6 +12,9 @@ export interface QuiltSource {
   img: Plane;
   integ: Int32Array;
   coarse: Plane;
+  /** First and last row holding any known pixel. */
+  rowLo: number;
+  rowHi: number;
 }
 
 /** The band to fill: columns [0,bw) of rows [r0,r1); `knownW` known columns lie right of it. */
@@ -40,7 +43,12 @@ export function prepareQuiltSources(list: readonly { img: Plane; known: Uint8Arr
   return list.map(({ img, known }) => {
     let coarse = img;
     for (let s = f; s > 1; s >>= 1) coarse = halve(coarse);
-    return { img, integ: integral(known, img.width, img.height), coarse };
+    const w = img.width;
+    let rowLo = img.height, rowHi = -1;
+    for (let y = 0; y < img.height; y++) {
+      for (let x = 0; x < w; x++) if (known[y * w + x]) { rowLo = Math.min(rowLo, y); rowHi = y; break; }
+    }
+    return { img, integ: integral(known, w, img.height), coarse, rowLo, rowHi };
   });
 }
 
@@ -130,7 +138,7 @@ function choose(work: Plane, sources: readonly QuiltSource[], g: Geo, ty: number
   const nCells = cells.length >> 1;
   const maxDy0 = Math.max(8, Math.min(32, Math.round(h / 4)));
   let top: Cand[] = [];
-  for (let D = maxDy0; top.length === 0 && D < 4 * (H(work) + h); D *= 2) {
+  for (let D = maxDy0; top.length === 0 && D < 4 * (work.height + h); D *= 2) {
     for (let k = 0; k < sources.length; k++) {
       const src = sources[k]!;
       const sW = src.img.width;
@@ -138,11 +146,13 @@ function choose(work: Plane, sources: readonly QuiltSource[], g: Geo, ty: number
       const cW = src.coarse.width;
       const cd = src.coarse.data;
       const cxMax = Math.floor((sW - g.bwid) / f);
-      const cyMin = Math.max(0, Math.ceil((ty - D) / f));
-      const cyMax = Math.min(Math.floor((sH - h) / f), Math.floor((ty + D) / f));
+      // Rows outside the source's known rows (corners) look for the nearest rows that exist instead.
+      const tyE = Math.max(src.rowLo, Math.min(src.rowHi + 1 - h, ty));
+      const cyMin = Math.max(0, Math.ceil((tyE - D) / f));
+      const cyMax = Math.min(Math.floor((sH - h) / f), Math.floor((tyE + D) / f));
       for (let cy = cyMin; cy <= cyMax; cy++) {
         const sy = cy * f;
-        const dy = sy - ty;
+        const dy = sy - tyE;
         const pen = SHIFT_W * dy * dy;
         for (let cx = 0; cx <= cxMax; cx++) {
           const sx = cx * f;
@@ -172,7 +182,7 @@ function choose(work: Plane, sources: readonly QuiltSource[], g: Geo, ty: number
         const sy = c.sy + oy;
         if (sx < 0 || sy < 0 || sx + g.bwid > src.img.width || sy + h > src.img.height) continue;
         if (rectSum(src.integ, src.img.width, sx, sy, sx + g.bwid, sy + h) !== g.bwid * h) continue;
-        const dy = sy - ty;
+        const dy = sy - Math.max(src.rowLo, Math.min(src.rowHi + 1 - h, ty));
         const cost = fullCost(work, src.img, g, sx, sy, ty, h, hasTop) + SHIFT_W * dy * dy + reusePenalty(used, c.k, sx, sy, g.bwid, h);
         if (!best || cost < best.cost) best = { k: c.k, sx, sy, cost };
       }
@@ -185,10 +195,6 @@ function choose(work: Plane, sources: readonly QuiltSource[], g: Geo, ty: number
   const ok = refined.filter((c) => c.cost <= min * (1 + TOLERANCE) + 2);
   ok.sort((a, b) => a.cost - b.cost || a.k - b.k || a.sy - b.sy || a.sx - b.sx);
   return ok[Math.floor(rng() * ok.length)] ?? null;
-}
-
-function H(p: Plane): number {
-  return p.height;
 }
 
 function insertTop(top: Cand[], c: Cand): void {

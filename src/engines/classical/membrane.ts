@@ -1,0 +1,56 @@
+/**
+ * Seam colour correction for a band on the left of a view: the colour step between the band's
+ * last column and the pixels right of it is spread into the band as a harmonic (Laplace) offset
+ * field — the gradient-domain idea of Poisson image editing (Pérez et al. 2003). High-frequency
+ * parts of the step die out within a few pixels, slow brightness differences reach across the band.
+ */
+import type { Plane } from './plane.js';
+
+/** Adjusts non-fixed pixels of columns [0,bw) in rows [r0,r1) so they meet column bw without a step. */
+export function seamMembrane(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number, iterations = 80): void {
+  const W = work.width;
+  const wd = work.data;
+  const n = r1 - r0;
+  if (bw <= 0 || n <= 0 || bw >= W) return;
+  const bwE = Math.min(bw, 128);
+  const off = new Float32Array(bwE * n * 3);
+  const d = new Float32Array(n * 3);
+  for (let y = r0; y < r1; y++) {
+    const a = (y * W + bw) * 3;
+    const b = (y * W + bw - 1) * 3;
+    for (let c = 0; c < 3; c++) d[(y - r0) * 3 + c] = wd[a + c]! - wd[b + c]!;
+  }
+  // SOR on the offset field; column index 0 is the band's last column (next to the boundary).
+  const omega = 1.85;
+  for (let it = 0; it < iterations; it++) {
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < bwE; i++) {
+        const o = (j * bwE + i) * 3;
+        for (let c = 0; c < 3; c++) {
+          let s = 0;
+          let k = 0;
+          s += i === 0 ? d[j * 3 + c]! : off[o - 3 + c]!;
+          k++;
+          if (i + 1 < bwE) { s += off[o + 3 + c]!; k++; }
+          if (j > 0) { s += off[o - bwE * 3 + c]!; k++; }
+          if (j + 1 < n) { s += off[o + bwE * 3 + c]!; k++; }
+          const v = off[o + c]!;
+          off[o + c] = v + omega * (s / k - v);
+        }
+      }
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    const y = r0 + j;
+    for (let i = 0; i < bwE; i++) {
+      const x = bw - 1 - i;
+      const p = y * W + x;
+      if (fixed[p]) continue;
+      const o = (j * bwE + i) * 3;
+      for (let c = 0; c < 3; c++) {
+        const v = wd[p * 3 + c]! + off[o + c]!;
+        wd[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+      }
+    }
+  }
+}
