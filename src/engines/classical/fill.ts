@@ -51,7 +51,7 @@ export async function classicalFill(task: OutpaintTask, opts: FillOptions): Prom
     if (plan.kind === 'rect') await fillRect(img, fixed, plan.known, lib, effort, seed, opts);
     else await fillGeneric(img, hole, plan.hole, lib, effort, seed, opts);
     // Fade over about half the band, within reason: long enough to hide a step, short enough to keep the fill's own colours.
-    correctSeam(img, hole, Number(process.env.ZW_FADE ?? 0) || Math.max(12, Math.min(48, Math.round(task.overlap * 1.5))));
+    correctSeam(img, hole, Math.max(12, Math.min(48, Math.round(task.overlap * 1.5))));
   } else if (plan.kind === 'empty') {
     img.data.fill(128);
   }

@@ -116,3 +116,4 @@ export function correctSeam(img: Plane, hole: Uint8Array, fade: number): void {
     }
   }
 }
+
