@@ -118,8 +118,10 @@ function luma(img: RawImage): Float32Array {
 
 /** Quality of a fill against the truth; `mask` ≥128 marks the generated region. */
 export interface FillQuality {
-  /** Mean |luma step| across the mask boundary ÷ mean |luma step| between neighbours in the true image. */
+  /** Mean |luma step| across the mask boundary ÷ the true image's mean |luma step| across the same pixel pairs. */
   seamRatio: number;
+  /** The same step ÷ the true image's mean |luma step| over all neighbours (harsh where the boundary crosses edges). */
+  seamVsImage: number;
   /** Laplacian variance of the generated region ÷ that of the same region in the truth. */
   sharpRatio: number;
   /** Largest per-channel difference of the region's mean colour against the truth's. */
@@ -131,21 +133,22 @@ export function fillQuality(fill: RawImage, truth: RawImage, mask: Uint8Array): 
   const { width: w, height: h } = truth;
   const lf = luma(fill);
   const lt = luma(truth);
-  let seam = 0, ns = 0, inside = 0, ni = 0;
+  let seam = 0, ns = 0, inside = 0, ni = 0, trueSeam = 0;
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
     const p = y * w + x;
     const m = mask[p]! >= 128;
     if (x + 1 < w) {
       inside += Math.abs(lt[p + 1]! - lt[p]!); ni++;
-      if (m !== mask[p + 1]! >= 128) { seam += Math.abs(lf[p + 1]! - lf[p]!); ns++; }
+      if (m !== mask[p + 1]! >= 128) { seam += Math.abs(lf[p + 1]! - lf[p]!); trueSeam += Math.abs(lt[p + 1]! - lt[p]!); ns++; }
     }
     if (y + 1 < h) {
       inside += Math.abs(lt[p + w]! - lt[p]!); ni++;
-      if (m !== mask[p + w]! >= 128) { seam += Math.abs(lf[p + w]! - lf[p]!); ns++; }
+      if (m !== mask[p + w]! >= 128) { seam += Math.abs(lf[p + w]! - lf[p]!); trueSeam += Math.abs(lt[p + w]! - lt[p]!); ns++; }
     }
   }
   return {
-    seamRatio: ns ? seam / ns / (inside / ni) : 0,
+    seamRatio: ns ? seam / Math.max(1e-9, trueSeam) : 0,
+    seamVsImage: ns ? seam / ns / (inside / ni) : 0,
     sharpRatio: lapVar(lf, w, h, mask) / Math.max(1e-9, lapVar(lt, w, h, mask)),
     colourDiff: Math.max(...[0, 1, 2].map((c) => Math.abs(regionMean(fill, mask, c) - regionMean(truth, mask, c)))),
   };
