@@ -21,4 +21,6 @@ export type { OutpaintEngine, OutpaintTask } from './engines/types.js';
 export { VideoEncoder, type EncoderOptions } from './video/encoder.js';
 export { DEFAULT_ENCODE, type EncodeSettings, type VideoFormat } from './video/formats.js';
 export type { RawImage } from './image/raw.js';
+export { buildServer, DEFAULT_SERVER_OPTIONS, type ServerOptions } from './server/app.js';
+export type { JobQueue, JobRecord, JobStatus } from './server/jobs/types.js';
 export * from './errors.js';

@@ -4,6 +4,7 @@ import { listPresets } from '../request/presets.js';
 import { describeError, EXIT } from './errors.js';
 import { outpaintCommand, type OutpaintFlags } from './outpaint-command.js';
 import { renderCommand, type RenderFlags } from './render-command.js';
+import { serveCommand, type ServeFlags } from './serve-command.js';
 
 function buildProgram(signal: AbortSignal): Command {
   const program = new Command('zoomwalk')
@@ -47,6 +48,18 @@ function buildProgram(signal: AbortSignal): Command {
     .option('--steps <n>', 'num_inference_steps: the engine\'s effort (1-50)')
     .option('--json', 'print the result as JSON on stdout')
     .action(async (file: string, flags: OutpaintFlags) => outpaintCommand(file, flags, signal));
+
+  program
+    .command('serve')
+    .description('serve the v5 outpaint API (keys from ZOOMWALK_API_KEYS)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '7860')
+    .option('--data <dir>', 'job database and generated files', 'zoomwalk-data')
+    .option('--engine <name>', `outpaint engine (${engineNames().join(', ')})`)
+    .option('--concurrency <n>', 'jobs rendered at once', '1')
+    .option('--no-auth', 'accept requests without a key (loopback hosts only)')
+    .option('--allow-private-urls', 'let image and webhook URLs reach private and loopback addresses')
+    .action(async (flags: ServeFlags) => serveCommand(flags, signal));
 
   program
     .command('presets')

@@ -30,6 +30,8 @@ export interface RenderOptions {
   readonly preset?: string;
   /** Replaces the request's `image` (CLI --image). */
   readonly image?: string;
+  /** The image's bytes, already fetched (the server fetches through its SSRF guard); `image` is then not read. */
+  readonly imageBytes?: Buffer;
   readonly onProgress?: (p: RenderProgress) => void;
   /** Called with each keyframe as it is made (checkpoints, previews). */
   readonly onKeyframe?: (index: number, image: RawImage) => void;
@@ -64,7 +66,8 @@ export interface RenderResult {
   readonly seconds: number;
 }
 
-function samplePath(output: string, index: number, samples: number): string {
+/** The file of sample `index` (0-based) when a render writes `samples` outputs to `output`. */
+export function samplePath(output: string, index: number, samples: number): string {
   if (samples === 1) return output;
   const ext = extname(output);
   return `${output.slice(0, output.length - ext.length)}-${index + 1}${ext}`;
@@ -81,7 +84,7 @@ export async function render(body: unknown, options: RenderOptions): Promise<Ren
   const started = performance.now();
   const request = resolveRequest(body, options);
   const plan = planWalk(request);
-  const bytes = await readImageSource(request.image, options.loadLimits, options.signal);
+  const bytes = options.imageBytes ?? (await readImageSource(request.image, options.loadLimits, options.signal));
   const input = await decodeFitted(bytes, request.width, request.height, options.loadLimits);
   throwIfAborted(options.signal);
 

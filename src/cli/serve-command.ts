@@ -1,0 +1,47 @@
+import { once } from 'node:events';
+import { isIP } from 'node:net';
+import { buildServer, DEFAULT_SERVER_OPTIONS } from '../server/app.js';
+import { keysFromEnv } from '../server/auth.js';
+import { UsageError } from './usage-error.js';
+
+/** Flags of `zoomwalk serve`. */
+export interface ServeFlags {
+  host: string;
+  port: string;
+  data: string;
+  engine?: string;
+  concurrency: string;
+  auth: boolean;
+  allowPrivateUrls?: boolean;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+/** Runs `zoomwalk serve` until SIGINT/SIGTERM. */
+export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Promise<void> {
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${flags.port}" must be 0–65535`);
+  const concurrency = Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: "${flags.concurrency}" must be a positive integer`);
+  const keys = keysFromEnv(process.env['ZOOMWALK_API_KEYS']);
+  if (!flags.auth && !isLoopback(flags.host)) throw new UsageError(`--no-auth is only allowed on a loopback host, not ${flags.host}`);
+  if (flags.auth && keys.length === 0) throw new UsageError('set ZOOMWALK_API_KEYS (comma-separated keys), or pass --no-auth on a loopback host');
+  const log = (m: string): void => void process.stderr.write(`zoomwalk serve: ${m}\n`);
+  const { app } = buildServer({
+    ...DEFAULT_SERVER_OPTIONS,
+    dataDir: flags.data,
+    auth: { open: !flags.auth, keys },
+    concurrency,
+    allowPrivateUrls: flags.allowPrivateUrls === true,
+    ...(flags.engine ? { engine: flags.engine } : {}),
+    log,
+  });
+  const address = await app.listen({ host: flags.host, port });
+  log(`listening on ${address} (data ${flags.data}, ${flags.auth ? `${keys.length} API key(s)` : 'no auth'})`);
+  process.stdout.write(`${address}\n`);
+  if (!signal.aborted) await once(signal, 'abort');
+  log('shutting down');
+  await app.close();
+}

@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { ValidationError, ZoomwalkError } from '../errors.js';
+import type { OutpaintEngine } from '../engines/types.js';
+import type { AuthConfig } from './auth.js';
+import { EmbeddedJobQueue } from './jobs/embedded-queue.js';
+import type { JobQueue } from './jobs/types.js';
+import { adminRoutes } from './routes/admin.js';
+import { generationsRoutes } from './routes/generations.js';
+import { v5Routes } from './routes/v5.js';
+import { walkRunner } from './runner.js';
+
+/** Everything `zoomwalk serve` can be told. */
+export interface ServerOptions {
+  readonly dataDir: string;
+  readonly engine: OutpaintEngine | string;
+  readonly auth: AuthConfig;
+  readonly concurrency: number;
+  readonly allowPrivateUrls: boolean;
+  readonly bodyLimitBytes: number;
+  readonly maxImageBytes: number;
+  readonly fetchTimeoutMs: number;
+  readonly syncWaitMs: number;
+  readonly log?: (message: string) => void;
+}
+
+export const DEFAULT_SERVER_OPTIONS: Omit<ServerOptions, 'dataDir' | 'auth'> = {
+  engine: 'classical',
+  concurrency: 1,
+  allowPrivateUrls: false,
+  bodyLimitBytes: 30 * 1024 * 1024,
+  maxImageBytes: 30 * 1024 * 1024,
+  fetchTimeoutMs: 30_000,
+  syncWaitMs: 60_000,
+};
+
+/** Maps errors to HTTP once: 4xx naming the field for the client's mistakes, 500 with the reason otherwise. */
+function errorHandler(err: FastifyError | Error, reply: { code: (n: number) => { send: (b: unknown) => unknown } }): unknown {
+  if (err instanceof ValidationError) return reply.code(422).send({ status: 'error', message: err.message, errors: err.issues.map((i) => ({ field: i.path, message: i.message })) });
+  if (err instanceof ZoomwalkError && err.kind === 'validation') return reply.code(422).send({ status: 'error', message: err.message });
+  const code = (err as FastifyError).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ status: 'error', message: 'request body too large' });
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err instanceof SyntaxError && (err as FastifyError).statusCode === 400)) {
+    return reply.code(400).send({ status: 'error', message: `malformed JSON body: ${err.message}` });
+  }
+  const status = (err as FastifyError).statusCode;
+  if (status && status >= 400 && status < 500) return reply.code(status).send({ status: 'error', message: err.message });
+  return reply.code(500).send({ status: 'error', message: err.message });
+}
+
+/** Builds the HTTP server and its job queue (not yet listening). */
+export function buildServer(options: ServerOptions): { app: FastifyInstance; queue: JobQueue } {
+  const generationsDir = join(options.dataDir, 'generations');
+  mkdirSync(generationsDir, { recursive: true });
+  const queue = new EmbeddedJobQueue({
+    dataDir: options.dataDir,
+    concurrency: options.concurrency,
+    run: walkRunner({ generationsDir, engine: options.engine, allowPrivateUrls: options.allowPrivateUrls, maxImageBytes: options.maxImageBytes, fetchTimeoutMs: options.fetchTimeoutMs }),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
+  app.setErrorHandler((err, _req, reply) => errorHandler(err as FastifyError, reply));
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ status: 'error', message: `no route ${req.method} ${req.url}` }));
+  v5Routes(app, queue, { auth: options.auth, allowPrivateUrls: options.allowPrivateUrls, syncWaitMs: options.syncWaitMs });
+  generationsRoutes(app, generationsDir);
+  adminRoutes(app, queue, options.auth);
+  app.addHook('onClose', async () => queue.close());
+  return { app, queue };
+}
