@@ -1,0 +1,146 @@
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer, DEFAULT_SERVER_OPTIONS } from '../src/server/app.js';
+import { texturedImage, writePng } from './helpers/images.js';
+import { probe } from './helpers/video.js';
+
+let dir: string;
+let base: string;
+let close: () => Promise<void>;
+let imageServer: Server;
+let imageUrl: string;
+let png: Buffer;
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await request(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.statusCode, json: (await res.body.json()) as Record<string, unknown> };
+}
+
+async function until(id: string, key = 'k1'): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 600; i++) {
+    const { json } = await post(`/api/v5/fetch/${id}`, { key });
+    if (json['status'] !== 'processing') return json;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('job did not finish');
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'zoomwalk-server-'));
+  png = await readFile(await writePng(texturedImage(200, 150), join(dir, 'in.png')));
+  imageServer = createServer((req, res) => {
+    if (req.url === '/in.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+    res.writeHead(404).end();
+  }).listen(0, '127.0.0.1');
+  await once(imageServer, 'listening');
+  imageUrl = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}/in.png`;
+  // The test image server is on loopback, so this server must be allowed to reach private URLs;
+  // the SSRF tests below use a second server that is not.
+  const { app } = buildServer({ ...DEFAULT_SERVER_OPTIONS, dataDir: join(dir, 'data'), engine: 'mirror', auth: { open: false, keys: ['k1'] }, allowPrivateUrls: true, bodyLimitBytes: 2 * 1024 * 1024 });
+  base = await app.listen({ host: '127.0.0.1', port: 0 });
+  close = () => app.close();
+});
+afterAll(async () => {
+  await close();
+  imageServer.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('zoomwalk serve: v5 walk API', () => {
+  it('runs the public docs example body ("back", numbers as strings) to a video with the right frame count', async () => {
+    const body = JSON.parse(await readFile(join(import.meta.dirname, '..', 'samples', 'requests', 'docs-example.json'), 'utf8')) as Record<string, unknown>;
+    const sent = { ...body, key: 'k1', image: imageUrl, width: '96', height: '64', width_translation_per_step: '8', height_translation_per_step: '6', num_interpolation_steps: 5 };
+    const first = await post('/api/v5/outpaint', sent);
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ status: 'processing', fetch_result: `${base}/api/v5/fetch/${first.json['id']}` });
+    expect(first.json['future_links']).toEqual([`${base}/generations/${first.json['id']}.mp4`]);
+    const done = await until(first.json['id'] as string);
+    expect(done).toMatchObject({ status: 'success', id: first.json['id'], meta: { walk_type: ['backward', 'backward', 'left', 'up'], frames: 21, width: 96, height: 64 } });
+    const url = (done['output'] as string[])[0]!;
+    const res = await request(url);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('video/mp4');
+    const file = join(dir, 'got.mp4');
+    await writeFile(file, Buffer.from(await res.body.arrayBuffer()));
+    expect((await probe(file)).frames).toBe(1 + 4 * 5);
+    const part = await request(url, { headers: { range: 'bytes=0-99' } });
+    expect(part.statusCode).toBe(206);
+    expect((await part.body.arrayBuffer()).byteLength).toBe(100);
+  });
+
+  it('answers an image-only request (as_video "no") with success and a PNG of the requested size', async () => {
+    const { status, json } = await post('/api/v5/outpaint', { key: 'k1', image: `data:image/png;base64,${png.toString('base64')}`, walk_type: ['left'], width: 96, height: 64, as_video: 'no' });
+    expect([status, json['message']]).toEqual([200, undefined]);
+    expect(json['status']).toBe('success');
+    const res = await request((json['output'] as string[])[0]!);
+    expect(res.headers['content-type']).toBe('image/png');
+    const meta = await sharp(Buffer.from(await res.body.arrayBuffer())).metadata();
+    expect([meta.width, meta.height]).toEqual([96, 64]);
+  });
+
+  it('rejects a wrong or missing key with 401 and queues nothing', async () => {
+    const before = await request(`${base}/api/jobs`, { headers: { 'x-key': 'k1' } }).then((r) => r.body.json() as Promise<{ jobs: unknown[] }>);
+    for (const key of ['nope', undefined]) {
+      const { status, json } = await post('/api/v5/outpaint', { key, image: imageUrl, walk_type: ['left'] });
+      expect(status).toBe(401);
+      expect(json['message']).toMatch(/API key/);
+    }
+    const after = await request(`${base}/api/jobs`, { headers: { 'x-key': 'k1' } }).then((r) => r.body.json() as Promise<{ jobs: unknown[] }>);
+    expect(after.jobs.length).toBe(before.jobs.length);
+  });
+
+  it.each([
+    ['malformed JSON', '{oops', 400, /malformed JSON/],
+    ['an unknown walk type', { key: 'k1', image: 'http://example.com/x.png', walk_type: ['sideways'] }, 422, /walk_type\[0\]: "sideways" is not one of/],
+    ['a local file path as image', { key: 'k1', image: '/etc/passwd', walk_type: ['left'] }, 422, /image: must be an http\(s\) URL/],
+    ['a body over the limit', JSON.stringify({ key: 'k1', image: 'x'.repeat(3 * 1024 * 1024), walk_type: ['left'] }), 413, /too large/],
+  ])('rejects %s with a clear 4xx', async (_, body, status, message) => {
+    const res = await post('/api/v5/outpaint', body);
+    expect(res.status).toBe(status);
+    expect(res.json['status']).toBe('error');
+    expect(res.json['message']).toMatch(message);
+  });
+
+  it('never serves files outside the generations directory', async () => {
+    for (const path of ['/generations/..%2F..%2Fetc%2Fpasswd', '/generations/.hidden.mp4', '/generations/nope.mp4']) {
+      expect((await request(`${base}${path}`)).statusCode).toBe(404);
+    }
+  });
+
+  it('lists jobs and cancels one for operators', async () => {
+    const { json } = await post('/api/v5/outpaint', { key: 'k1', image: imageUrl, walk_type: ['left', 'left', 'left', 'left'], width: 64, height: 64, num_interpolation_steps: 120 });
+    const id = json['id'] as string;
+    const del = await request(`${base}/api/jobs/${id}`, { method: 'DELETE', headers: { authorization: 'Bearer k1' } });
+    expect(del.statusCode).toBe(200);
+    expect(await del.body.json()).toEqual({ status: 'cancelled', id });
+    expect(await until(id)).toMatchObject({ status: 'error', message: 'cancelled' });
+    const list = (await request(`${base}/api/jobs`, { headers: { 'x-key': 'k1' } }).then((r) => r.body.json())) as { jobs: { id: string; status: string }[] };
+    expect(list.jobs.find((j) => j.id === id)?.status).toBe('cancelled');
+    expect((await request(`${base}/health`).then((r) => r.body.json()))).toEqual({ status: 'ok' });
+  });
+});
+
+describe('zoomwalk serve: SSRF guard', () => {
+  it.each(['http://127.0.0.1/x.png', 'http://10.0.0.1/x.png', 'http://169.254.169.254/latest/meta-data', 'http://localhost:80/x.png', 'http://[::1]/x.png', 'file:///etc/passwd'])(
+    'rejects %s at submit and queues nothing',
+    async (url) => {
+      const guarded = buildServer({ ...DEFAULT_SERVER_OPTIONS, dataDir: join(dir, 'guarded'), engine: 'mirror', auth: { open: true, keys: [] } });
+      const at = await guarded.app.listen({ host: '127.0.0.1', port: 0 });
+      try {
+        const res = await request(`${at}/api/v5/outpaint`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: url, walk_type: ['left'] }) });
+        expect(res.statusCode).toBe(422);
+        expect(((await res.body.json()) as { message: string }).message).toMatch(/^image: /);
+        expect(guarded.queue.list(10)).toEqual([]);
+      } finally {
+        await guarded.app.close();
+      }
+    },
+  );
+});
