@@ -127,6 +127,50 @@ describe('zoomwalk serve: v5 walk API', () => {
   });
 });
 
+/** A PNG that claims `w`×`h` pixels in its header (a decompression bomb's first bytes). */
+function bombPng(w: number, h: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer): number => {
+    let c = 0xffffffff;
+    for (const byte of b) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(0)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('zoomwalk serve: input images', () => {
+  it('refuses a 20,000×20,000 PNG with 422 before queueing anything', async () => {
+    const before = (await request(`${base}/api/jobs?limit=500`, { headers: { 'x-key': 'k1' } }).then((r) => r.body.json())) as { jobs: unknown[] };
+    const { status, json } = await post('/api/v5/outpaint', { key: 'k1', image: `data:image/png;base64,${bombPng(20000, 20000).toString('base64')}`, walk_type: ['left'] });
+    expect(status).toBe(422);
+    expect(json['message']).toMatch(/^image: 20000×20000 is 400000000 pixels; the limit is/);
+    const after = (await request(`${base}/api/jobs?limit=500`, { headers: { 'x-key': 'k1' } }).then((r) => r.body.json())) as { jobs: unknown[] };
+    expect(after.jobs.length).toBe(before.jobs.length);
+  });
+
+  it('refuses bytes that are not an image', async () => {
+    const { status, json } = await post('/api/v5/outpaint', { key: 'k1', image: `data:image/png;base64,${Buffer.from('not a picture at all').toString('base64')}`, walk_type: ['left'] });
+    expect(status).toBe(422);
+    expect(json['message']).toMatch(/^image: is not an image that can be decoded/);
+  });
+});
+
 describe('zoomwalk serve: SSRF guard', () => {
   it.each(['http://127.0.0.1/x.png', 'http://10.0.0.1/x.png', 'http://169.254.169.254/latest/meta-data', 'http://localhost:80/x.png', 'http://[::1]/x.png', 'file:///etc/passwd'])(
     'rejects %s at submit and queues nothing',

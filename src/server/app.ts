@@ -20,6 +20,8 @@ export interface ServerOptions {
   readonly allowPrivateUrls: boolean;
   readonly bodyLimitBytes: number;
   readonly maxImageBytes: number;
+  /** Largest input image accepted, in pixels (width × height). */
+  readonly maxImagePixels: number;
   readonly fetchTimeoutMs: number;
   readonly syncWaitMs: number;
   readonly log?: (message: string) => void;
@@ -31,6 +33,7 @@ export const DEFAULT_SERVER_OPTIONS: Omit<ServerOptions, 'dataDir' | 'auth'> = {
   allowPrivateUrls: false,
   bodyLimitBytes: 30 * 1024 * 1024,
   maxImageBytes: 30 * 1024 * 1024,
+  maxImagePixels: 50_000_000,
   fetchTimeoutMs: 30_000,
   syncWaitMs: 60_000,
 };
@@ -52,17 +55,20 @@ function errorHandler(err: FastifyError | Error, reply: { code: (n: number) => {
 /** Builds the HTTP server and its job queue (not yet listening). */
 export function buildServer(options: ServerOptions): { app: FastifyInstance; queue: JobQueue } {
   const generationsDir = join(options.dataDir, 'generations');
+  const inputsDir = join(options.dataDir, 'inputs');
   mkdirSync(generationsDir, { recursive: true });
+  mkdirSync(inputsDir, { recursive: true });
+  const runnerOptions = { generationsDir, inputsDir, engine: options.engine, allowPrivateUrls: options.allowPrivateUrls, maxImageBytes: options.maxImageBytes, fetchTimeoutMs: options.fetchTimeoutMs };
   const queue = new EmbeddedJobQueue({
     dataDir: options.dataDir,
     concurrency: options.concurrency,
-    run: walkRunner({ generationsDir, engine: options.engine, allowPrivateUrls: options.allowPrivateUrls, maxImageBytes: options.maxImageBytes, fetchTimeoutMs: options.fetchTimeoutMs }),
+    run: walkRunner(runnerOptions),
     ...(options.log ? { log: options.log } : {}),
   });
   const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
   app.setErrorHandler((err, _req, reply) => errorHandler(err as FastifyError, reply));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ status: 'error', message: `no route ${req.method} ${req.url}` }));
-  v5Routes(app, queue, { auth: options.auth, allowPrivateUrls: options.allowPrivateUrls, syncWaitMs: options.syncWaitMs });
+  v5Routes(app, queue, { auth: options.auth, allowPrivateUrls: options.allowPrivateUrls, syncWaitMs: options.syncWaitMs, runner: runnerOptions, maxPixels: options.maxImagePixels });
   generationsRoutes(app, generationsDir);
   adminRoutes(app, queue, options.auth);
   app.addHook('onClose', async () => queue.close());

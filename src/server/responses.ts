@@ -33,7 +33,7 @@ export function v5Response(job: JobRecord, base: string, futureLinks: string[] =
 
 /** Until a job has run, meta echoes its request, with an inline image summarised rather than sent back. */
 function metaFromRequest(job: JobRecord): Record<string, unknown> {
-  const { key: _key, ...rest } = job.request;
+  const { key: _key, _input: _stored, ...rest } = job.request;
   const image = rest['image'];
   if (typeof image === 'string' && !/^https?:\/\//i.test(image)) rest['image'] = `(inline image, ${image.length} characters)`;
   return rest;

@@ -2,12 +2,15 @@ import { basename, join } from 'node:path';
 import { responseMeta } from '../render/meta.js';
 import { render, resolveRequest } from '../render/render.js';
 import type { OutpaintEngine } from '../engines/types.js';
+import { INPUT_FIELD, readInput } from './input-image.js';
 import { guardedFetch } from './ssrf.js';
 import type { JobRunner } from './jobs/types.js';
 
 /** What the job runner needs from the server's configuration. */
 export interface RunnerOptions {
   readonly generationsDir: string;
+  /** Where admitted input images are kept (see input-image.ts). */
+  readonly inputsDir: string;
   readonly engine: OutpaintEngine | string;
   readonly allowPrivateUrls: boolean;
   readonly maxImageBytes: number;
@@ -28,7 +31,8 @@ export async function requestImageBytes(image: string, o: RunnerOptions, signal?
 export function walkRunner(o: RunnerOptions): JobRunner {
   return async (job, report, signal) => {
     const request = resolveRequest(job.request);
-    const imageBytes = await requestImageBytes(request.image, o, signal);
+    const stored = job.request[INPUT_FIELD];
+    const imageBytes = typeof stored === 'string' ? await readInput(o.inputsDir, stored) : await requestImageBytes(request.image, o, signal);
     const result = await render(job.request, {
       output: join(o.generationsDir, `${job.id}.${request.outputFormat}`),
       engine: o.engine,

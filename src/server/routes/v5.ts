@@ -6,6 +6,8 @@ import { validateWalkRequest } from '../../request/validate.js';
 import { keyAllowed, keyOf, type AuthConfig } from '../auth.js';
 import type { JobQueue } from '../jobs/types.js';
 import { fileUrl, v5Response } from '../responses.js';
+import { admitInput, INPUT_FIELD } from '../input-image.js';
+import type { RunnerOptions } from '../runner.js';
 import { checkUrl } from '../ssrf.js';
 
 /** Server settings the v5 routes read. */
@@ -14,6 +16,8 @@ export interface V5Options {
   readonly allowPrivateUrls: boolean;
   /** How long an image-only request (`as_video: "no"`) may be held open to answer `success` at once. */
   readonly syncWaitMs: number;
+  readonly runner: RunnerOptions;
+  readonly maxPixels: number;
 }
 
 /** The base URL clients reached this server at. */
@@ -37,8 +41,9 @@ export function v5Routes(app: FastifyInstance, queue: JobQueue, o: V5Options): v
       throw new ValidationError([{ path: 'image', message: 'must be an http(s) URL, a data:image URI or base64' }]);
     }
     if (request.webhook) checkUrl(request.webhook, 'webhook', o.allowPrivateUrls);
+    const input = await admitInput(request.image, o.runner.inputsDir, { ...o.runner, maxPixels: o.maxPixels });
     const { key: _key, ...stored } = body;
-    const job = queue.submit(stored);
+    const job = queue.submit({ ...stored, [INPUT_FIELD]: input });
     const ext = request.outputFormat;
     const future = Array.from({ length: request.samples }, (_, i) => fileUrl(baseUrl(req), samplePath(`${job.id}.${ext}`, i, request.samples)));
     const settled = request.outputFormat === 'png' ? await queue.waitFor(job.id, o.syncWaitMs) : job;
