@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -168,6 +169,49 @@ describe('zoomwalk serve: input images', () => {
     const { status, json } = await post('/api/v5/outpaint', { key: 'k1', image: `data:image/png;base64,${Buffer.from('not a picture at all').toString('base64')}`, walk_type: ['left'] });
     expect(status).toBe(422);
     expect(json['message']).toMatch(/^image: is not an image that can be decoded/);
+  });
+});
+
+describe('zoomwalk serve: webhooks', () => {
+  it('delivers the result with track_id and a valid signature, retrying past two failures', async () => {
+    const received: { body: string; signature: string | undefined }[] = [];
+    let calls = 0;
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d));
+      req.on('end', () => {
+        calls++;
+        if (calls <= 2) return void res.writeHead(500).end();
+        received.push({ body, signature: req.headers['x-zoomwalk-signature'] as string | undefined });
+        res.writeHead(204).end();
+      });
+    }).listen(0, '127.0.0.1');
+    await once(hook, 'listening');
+    const { app } = buildServer({
+      ...DEFAULT_SERVER_OPTIONS,
+      dataDir: join(dir, 'hooks'),
+      engine: 'mirror',
+      auth: { open: true, keys: [] },
+      allowPrivateUrls: true,
+      webhook: { secret: 's3cret', baseDelayMs: 20 },
+    });
+    const at = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const res = await request(`${at}/api/v5/outpaint`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image: imageUrl, walk_type: ['left'], width: 64, height: 64, num_interpolation_steps: 3, webhook: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, track_id: 'order-42' }),
+      });
+      const { id } = (await res.body.json()) as { id: string };
+      for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(calls).toBe(3);
+      const { body, signature } = received[0]!;
+      expect(signature).toBe(`sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`);
+      expect(JSON.parse(body)).toMatchObject({ status: 'success', id, track_id: 'order-42', output: [`${at}/generations/${id}.mp4`] });
+    } finally {
+      await app.close();
+      hook.close();
+    }
   });
 });
 

@@ -36,6 +36,7 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
     concurrency,
     allowPrivateUrls: flags.allowPrivateUrls === true,
     ...(flags.engine ? { engine: flags.engine } : {}),
+    ...(process.env['ZOOMWALK_WEBHOOK_SECRET'] ? { webhook: { secret: process.env['ZOOMWALK_WEBHOOK_SECRET'] } } : {}),
     log,
   });
   const address = await app.listen({ host: flags.host, port });

@@ -9,7 +9,9 @@ import type { JobQueue } from './jobs/types.js';
 import { adminRoutes } from './routes/admin.js';
 import { generationsRoutes } from './routes/generations.js';
 import { v5Routes } from './routes/v5.js';
+import { v5Response } from './responses.js';
 import { walkRunner } from './runner.js';
+import { DEFAULT_WEBHOOK, deliverWebhook, type WebhookOptions } from './webhook.js';
 
 /** Everything `zoomwalk serve` can be told. */
 export interface ServerOptions {
@@ -24,6 +26,9 @@ export interface ServerOptions {
   readonly maxImagePixels: number;
   readonly fetchTimeoutMs: number;
   readonly syncWaitMs: number;
+  /** Base URL put in links (fetch_result, output); default: the address the server listens on. */
+  readonly publicUrl?: string;
+  readonly webhook?: Partial<Omit<WebhookOptions, 'allowPrivateUrls'>>;
   readonly log?: (message: string) => void;
 }
 
@@ -59,13 +64,25 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
   mkdirSync(generationsDir, { recursive: true });
   mkdirSync(inputsDir, { recursive: true });
   const runnerOptions = { generationsDir, inputsDir, engine: options.engine, allowPrivateUrls: options.allowPrivateUrls, maxImageBytes: options.maxImageBytes, fetchTimeoutMs: options.fetchTimeoutMs };
+  let app: FastifyInstance | null = null;
+  const base = (): string => {
+    if (options.publicUrl) return options.publicUrl;
+    const address = app?.server.address();
+    return address && typeof address === 'object' ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : '';
+  };
+  const hooks: WebhookOptions = { ...DEFAULT_WEBHOOK, ...options.webhook, allowPrivateUrls: options.allowPrivateUrls, ...(options.log ? { log: options.log } : {}) };
   const queue = new EmbeddedJobQueue({
     dataDir: options.dataDir,
     concurrency: options.concurrency,
     run: walkRunner(runnerOptions),
+    onFinished: (job) => {
+      const url = job.request['webhook'];
+      // Fire and forget: delivery retries for a minute and must never hold up the next render.
+      if (typeof url === 'string' && url) void deliverWebhook(url, v5Response(job, base()), hooks);
+    },
     ...(options.log ? { log: options.log } : {}),
   });
-  const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
+  app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
   app.setErrorHandler((err, _req, reply) => errorHandler(err as FastifyError, reply));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ status: 'error', message: `no route ${req.method} ${req.url}` }));
   v5Routes(app, queue, { auth: options.auth, allowPrivateUrls: options.allowPrivateUrls, syncWaitMs: options.syncWaitMs, runner: runnerOptions, maxPixels: options.maxImagePixels });

@@ -60,7 +60,7 @@ export function checkUrl(raw: string, field: string, allowPrivate: boolean): URL
 }
 
 /** A dispatcher whose DNS answers are checked before connecting, so a name cannot rebind to a private address. */
-function guardedAgent(field: string): Agent {
+export function guardedAgent(field: string): Agent {
   const guarded: LookupFunction = (hostname, options, callback) => {
     lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
