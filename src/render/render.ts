@@ -33,8 +33,10 @@ export interface RenderOptions {
   /** The image's bytes, already fetched (the server fetches through its SSRF guard); `image` is then not read. */
   readonly imageBytes?: Buffer;
   readonly onProgress?: (p: RenderProgress) => void;
-  /** Called with each keyframe as it is made (checkpoints, previews). */
-  readonly onKeyframe?: (index: number, image: RawImage) => void;
+  /** Called with each keyframe as it is made (checkpoints, previews); `sample` is 0-based. */
+  readonly onKeyframe?: (index: number, image: RawImage, sample: number) => void;
+  /** A keyframe finished by an earlier, interrupted run, or null: the engine then skips that step. */
+  readonly resumeKeyframe?: (index: number, sample: number) => RawImage | null;
   readonly onWarning?: (message: string) => void;
   /** Called with every raw RGB frame before it is encoded (previews, tests); must not keep it. */
   readonly onFrame?: (index: number, frame: Uint8Array) => void;
@@ -210,29 +212,33 @@ class Keyframes {
   async next(): Promise<RawImage> {
     const { plan, request, engine, seed, options, tracker } = this.job;
     const i = this.step++;
-    const image = await buildKeyframe(
-      {
-        plan,
-        engine,
-        compositor: this.compositor,
-        negativePrompt: request.negativePrompt,
-        seed,
-        inferenceSteps: request.inferenceSteps,
-        guidance: request.guidance,
-        overlap: request.overlap,
-        ...(options.signal ? { signal: options.signal } : {}),
-      },
-      this.layers,
-      i,
-      this.history,
-    );
+    const saved = options.resumeKeyframe?.(i + 1, tracker.sample) ?? null;
+    const image =
+      saved && saved.width === plan.width && saved.height === plan.height
+        ? saved
+        : await buildKeyframe(
+            {
+              plan,
+              engine,
+              compositor: this.compositor,
+              negativePrompt: request.negativePrompt,
+              seed,
+              inferenceSteps: request.inferenceSteps,
+              guidance: request.guidance,
+              overlap: request.overlap,
+              ...(options.signal ? { signal: options.signal } : {}),
+            },
+            this.layers,
+            i,
+            this.history,
+          );
     this.history.push(image);
     // The engine's source library only needs recent keyframes; older ones would pin memory.
     if (this.history.length > 4) this.history.shift();
     // Evict against the step's starting scale: its frames still show the finer layer i.
     const from = plan.viewports[i]!;
     this.layers = evictHidden([...this.layers, createLayer(i + 1, image, plan.viewports[i + 1]!)], from, plan.width, plan.height);
-    options.onKeyframe?.(i + 1, image);
+    if (image !== saved) options.onKeyframe?.(i + 1, image, tracker.sample);
     tracker.keyframesDone = i + 1;
     tracker.report('keyframes');
     return image;

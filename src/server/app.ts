@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ValidationError, ZoomwalkError } from '../errors.js';
@@ -61,9 +61,20 @@ function errorHandler(err: FastifyError | Error, reply: { code: (n: number) => {
 export function buildServer(options: ServerOptions): { app: FastifyInstance; queue: JobQueue } {
   const generationsDir = join(options.dataDir, 'generations');
   const inputsDir = join(options.dataDir, 'inputs');
-  mkdirSync(generationsDir, { recursive: true });
-  mkdirSync(inputsDir, { recursive: true });
-  const runnerOptions = { generationsDir, inputsDir, engine: options.engine, allowPrivateUrls: options.allowPrivateUrls, maxImageBytes: options.maxImageBytes, fetchTimeoutMs: options.fetchTimeoutMs };
+  const checkpointsDir = join(options.dataDir, 'checkpoints');
+  for (const d of [generationsDir, inputsDir, checkpointsDir]) mkdirSync(d, { recursive: true });
+  // Partial videos of a process that died mid-encode: their jobs are rendered again.
+  for (const f of readdirSync(generationsDir)) if (f.startsWith('.') && f.endsWith('.part')) rmSync(join(generationsDir, f), { force: true });
+  const runnerOptions = {
+    generationsDir,
+    inputsDir,
+    checkpointsDir,
+    engine: options.engine,
+    allowPrivateUrls: options.allowPrivateUrls,
+    maxImageBytes: options.maxImageBytes,
+    fetchTimeoutMs: options.fetchTimeoutMs,
+    ...(options.log ? { log: options.log } : {}),
+  };
   let app: FastifyInstance | null = null;
   const base = (): string => {
     if (options.publicUrl) return options.publicUrl;

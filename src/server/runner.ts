@@ -1,4 +1,7 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { RawImage } from '../image/raw.js';
 import { responseMeta } from '../render/meta.js';
 import { render, resolveRequest } from '../render/render.js';
 import type { OutpaintEngine } from '../engines/types.js';
@@ -11,6 +14,9 @@ export interface RunnerOptions {
   readonly generationsDir: string;
   /** Where admitted input images are kept (see input-image.ts). */
   readonly inputsDir: string;
+  /** Where each job's finished keyframes are kept until it succeeds, so a restart resumes from them. */
+  readonly checkpointsDir: string;
+  readonly log?: (message: string) => void;
   readonly engine: OutpaintEngine | string;
   readonly allowPrivateUrls: boolean;
   readonly maxImageBytes: number;
@@ -27,20 +33,54 @@ export async function requestImageBytes(image: string, o: RunnerOptions, signal?
   return Buffer.from(DATA_URI.test(image) ? image.slice(image.indexOf(',') + 1) : image, 'base64');
 }
 
-/** Renders a v5 walk job into the generations directory, as `<id>.<ext>` (or `<id>-n.<ext>` per sample). */
+/** Raw RGB keyframes of one job, written atomically, read back on resume. */
+function checkpoints(dir: string, width: number, height: number) {
+  mkdirSync(dir, { recursive: true });
+  const file = (sample: number, index: number): string => join(dir, `${sample}-${index}.rgb`);
+  return {
+    save(index: number, image: RawImage, sample: number): void {
+      const tmp = `${file(sample, index)}.tmp`;
+      writeFileSync(tmp, image.data);
+      renameSync(tmp, file(sample, index));
+    },
+    load(index: number, sample: number): RawImage | null {
+      const f = file(sample, index);
+      if (!existsSync(f)) return null;
+      const data = readFileSync(f);
+      return data.length === width * height * 3 ? { width, height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) } : null;
+    },
+    clear: (): Promise<void> => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Renders a v5 walk job into the generations directory, as `<id>.<ext>` (or `<id>-n.<ext>` per
+ * sample), checkpointing every keyframe: a job interrupted by a crash re-renders its frames but
+ * outpaints only the steps it had not finished.
+ */
 export function walkRunner(o: RunnerOptions): JobRunner {
   return async (job, report, signal) => {
     const request = resolveRequest(job.request);
     const stored = job.request[INPUT_FIELD];
     const imageBytes = typeof stored === 'string' ? await readInput(o.inputsDir, stored) : await requestImageBytes(request.image, o, signal);
+    const saved = checkpoints(join(o.checkpointsDir, job.id), request.width, request.height);
+    let resumed = 0;
     const result = await render(job.request, {
       output: join(o.generationsDir, `${job.id}.${request.outputFormat}`),
       engine: o.engine,
       imageBytes,
       signal,
+      onKeyframe: (index, image, sample) => saved.save(index, image, sample),
+      resumeKeyframe: (index, sample) => {
+        const image = saved.load(index, sample);
+        if (image) resumed = Math.max(resumed, index);
+        return image;
+      },
       onProgress: (p) =>
         report({ frames: p.framesRendered, framesTotal: p.framesTotal, keyframes: p.keyframesDone, keyframesTotal: p.keyframesTotal, etaSeconds: p.etaSeconds === null ? null : Math.round(p.etaSeconds) }),
     });
-    return { outputs: result.outputs.map((out) => basename(out.path)), meta: responseMeta(result), generationTime: result.seconds };
+    if (resumed > 0) o.log?.(`job ${job.id}: resumed from keyframe ${resumed}`);
+    await saved.clear();
+    return { outputs: result.outputs.map((out) => basename(out.path)), meta: { ...responseMeta(result), resumed_from_keyframe: resumed }, generationTime: result.seconds };
   };
 }

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../errors.js';
 import { applyPreset } from '../../request/presets.js';
@@ -43,7 +44,9 @@ export function v5Routes(app: FastifyInstance, queue: JobQueue, o: V5Options): v
     if (request.webhook) checkUrl(request.webhook, 'webhook', o.allowPrivateUrls);
     const input = await admitInput(request.image, o.runner.inputsDir, { ...o.runner, maxPixels: o.maxPixels });
     const { key: _key, ...stored } = body;
-    const job = queue.submit({ ...stored, [INPUT_FIELD]: input });
+    // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
+    const seed = request.seed ?? randomInt(0, 2 ** 31);
+    const job = queue.submit({ ...stored, seed, [INPUT_FIELD]: input });
     const ext = request.outputFormat;
     const future = Array.from({ length: request.samples }, (_, i) => fileUrl(baseUrl(req), samplePath(`${job.id}.${ext}`, i, request.samples)));
     const settled = request.outputFormat === 'png' ? await queue.waitFor(job.id, o.syncWaitMs) : job;
