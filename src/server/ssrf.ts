@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Agent, fetch } from 'undici';
+import { Agent, fetch, type Dispatcher } from 'undici';
 import { ImageLoadError, ValidationError } from '../errors.js';
 
 /** Addresses a URL from a request may never reach unless private URLs are allowed. */
@@ -36,6 +36,8 @@ export interface GuardOptions {
   readonly timeoutMs: number;
   readonly maxRedirects?: number;
   readonly signal?: AbortSignal;
+  /** Replaces the guarded agent (tests route requests to a mock); literal hosts and redirects are still checked. */
+  readonly dispatcher?: Dispatcher;
 }
 
 /** The request's URL is unacceptable: a 4xx naming the field. */
@@ -77,7 +79,8 @@ export function guardedAgent(field: string): Agent {
 
 /** Fetches a URL from a request: http(s) only, no private addresses (each redirect re-checked), bounded size and time. */
 export async function guardedFetch(raw: string, o: GuardOptions): Promise<Buffer> {
-  const dispatcher = o.allowPrivate ? undefined : guardedAgent(o.field);
+  const owned = o.dispatcher || o.allowPrivate ? undefined : guardedAgent(o.field);
+  const dispatcher = o.dispatcher ?? owned;
   const timeout = AbortSignal.timeout(o.timeoutMs);
   const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
   let url = checkUrl(raw, o.field, o.allowPrivate);
@@ -112,6 +115,6 @@ export async function guardedFetch(raw: string, o: GuardOptions): Promise<Buffer
     const reason = timeout.aborted ? `timed out after ${o.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message);
     throw new ImageLoadError(`${o.field}: could not fetch ${url.href}: ${reason}`, { cause: err });
   } finally {
-    await dispatcher?.close();
+    await owned?.close();
   }
 }
