@@ -1,16 +1,23 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ValidationError, ZoomwalkError } from '../errors.js';
 import type { OutpaintEngine } from '../engines/types.js';
 import type { AuthConfig } from './auth.js';
 import { EmbeddedJobQueue } from './jobs/embedded-queue.js';
-import type { JobQueue } from './jobs/types.js';
+import type { JobQueue, JobRunner } from './jobs/types.js';
+import { bflRoutes } from './formats/bfl.js';
+import type { FormatContext } from './formats/common.js';
+import { editOutpaintRoutes } from './formats/edit-outpaint.js';
+import { modelslabEnterpriseRoutes } from './formats/modelslab-enterprise.js';
+import { picsartRoutes } from './formats/picsart.js';
 import { adminRoutes } from './routes/admin.js';
 import { generationsRoutes } from './routes/generations.js';
 import { v5Routes } from './routes/v5.js';
 import { v5Response } from './responses.js';
-import { walkRunner } from './runner.js';
+import { walkRunner, type RunnerOptions } from './runner.js';
+import { isOutpaintJob, outpaintRunner } from './outpaint-job.js';
 import { DEFAULT_WEBHOOK, deliverWebhook, type WebhookOptions } from './webhook.js';
 
 /** Everything `zoomwalk serve` can be told. */
@@ -57,6 +64,13 @@ function errorHandler(err: FastifyError | Error, reply: { code: (n: number) => {
   return reply.code(500).send({ status: 'error', message: err.message });
 }
 
+/** Walk jobs and single outpaints share the queue; each record says which it is. */
+function dispatch(o: RunnerOptions): JobRunner {
+  const walk = walkRunner(o);
+  const single = outpaintRunner(o);
+  return (job, report, signal) => (isOutpaintJob(job) ? single(job, report, signal) : walk(job, report, signal));
+}
+
 /** Builds the HTTP server and its job queue (not yet listening). */
 export function buildServer(options: ServerOptions): { app: FastifyInstance; queue: JobQueue } {
   const generationsDir = join(options.dataDir, 'generations');
@@ -85,7 +99,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
   const queue = new EmbeddedJobQueue({
     dataDir: options.dataDir,
     concurrency: options.concurrency,
-    run: walkRunner(runnerOptions),
+    run: dispatch(runnerOptions),
     onFinished: (job) => {
       const url = job.request['webhook'];
       // Fire and forget: delivery retries for a minute and must never hold up the next render.
@@ -97,6 +111,12 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
   app.setErrorHandler((err, _req, reply) => errorHandler(err as FastifyError, reply));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ status: 'error', message: `no route ${req.method} ${req.url}` }));
   v5Routes(app, queue, { auth: options.auth, allowPrivateUrls: options.allowPrivateUrls, syncWaitMs: options.syncWaitMs, runner: runnerOptions, maxPixels: options.maxImagePixels });
+  const formats: FormatContext = { queue, runner: runnerOptions, auth: options.auth, maxPixels: options.maxImagePixels, syncWaitMs: options.syncWaitMs, allowPrivateUrls: options.allowPrivateUrls };
+  void app.register(multipart, { limits: { fileSize: options.maxImageBytes, files: 2 } });
+  modelslabEnterpriseRoutes(app, formats);
+  editOutpaintRoutes(app, formats);
+  bflRoutes(app, formats);
+  picsartRoutes(app, formats);
   generationsRoutes(app, generationsDir);
   adminRoutes(app, queue, options.auth);
   app.addHook('onClose', async () => queue.close());

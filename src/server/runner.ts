@@ -26,9 +26,9 @@ export interface RunnerOptions {
 const DATA_URI = /^data:image\/[a-z0-9.+-]+;base64,/i;
 
 /** Image bytes of a request: fetched through the SSRF guard, or decoded from base64. */
-export async function requestImageBytes(image: string, o: RunnerOptions, signal?: AbortSignal): Promise<Buffer> {
+export async function requestImageBytes(image: string, o: Omit<RunnerOptions, 'generationsDir' | 'inputsDir' | 'checkpointsDir' | 'engine'>, signal?: AbortSignal, field = 'image'): Promise<Buffer> {
   if (/^https?:\/\//i.test(image)) {
-    return guardedFetch(image, { field: 'image', allowPrivate: o.allowPrivateUrls, maxBytes: o.maxImageBytes, timeoutMs: o.fetchTimeoutMs, ...(signal ? { signal } : {}) });
+    return guardedFetch(image, { field, allowPrivate: o.allowPrivateUrls, maxBytes: o.maxImageBytes, timeoutMs: o.fetchTimeoutMs, ...(signal ? { signal } : {}) });
   }
   return Buffer.from(DATA_URI.test(image) ? image.slice(image.indexOf(',') + 1) : image, 'base64');
 }
