@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { request } from 'undici';
+import { MockAgent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../src/server/app.js';
 import { texturedImage, writePng } from './helpers/images.js';
@@ -216,6 +216,36 @@ describe('zoomwalk serve: webhooks', () => {
 });
 
 describe('zoomwalk serve: SSRF guard', () => {
+  it('re-checks redirects: a public URL redirecting to the metadata address is refused, nothing queued', async () => {
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    mock.get('http://images.example.com').intercept({ path: '/cat.png' }).reply(302, '', { headers: { location: 'http://169.254.169.254/latest/meta-data' } });
+    const guarded = buildServer({ ...DEFAULT_SERVER_OPTIONS, dataDir: join(dir, 'redirect'), engine: 'mirror', auth: { open: true, keys: [] }, fetchDispatcher: mock });
+    const at = await guarded.app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const res = await request(`${at}/api/v5/outpaint`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: 'http://images.example.com/cat.png', walk_type: ['left'] }) });
+      expect(res.statusCode).toBe(422);
+      expect(((await res.body.json()) as { message: string }).message).toBe('image: 169.254.169.254 is a private or loopback address');
+      expect(guarded.queue.list(10)).toEqual([]);
+    } finally {
+      await guarded.app.close();
+      await mock.close();
+    }
+  });
+
+  it('refuses a 50 MB body with 413 under the default limit', async () => {
+    const guarded = buildServer({ ...DEFAULT_SERVER_OPTIONS, dataDir: join(dir, 'big'), engine: 'mirror', auth: { open: true, keys: [] } });
+    const at = await guarded.app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const res = await request(`${at}/api/v5/outpaint`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: 'A'.repeat(50 * 1024 * 1024), walk_type: ['left'] }) });
+      expect(res.statusCode).toBe(413);
+      expect(await res.body.json()).toEqual({ status: 'error', message: 'request body too large' });
+      expect(guarded.queue.list(10)).toEqual([]);
+    } finally {
+      await guarded.app.close();
+    }
+  });
+
   it.each(['http://127.0.0.1/x.png', 'http://10.0.0.1/x.png', 'http://169.254.169.254/latest/meta-data', 'http://localhost:80/x.png', 'http://[::1]/x.png', 'file:///etc/passwd'])(
     'rejects %s at submit and queues nothing',
     async (url) => {

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { Dispatcher } from 'undici';
 import { ValidationError, ZoomwalkError } from '../errors.js';
 import type { OutpaintEngine } from '../engines/types.js';
 import type { AuthConfig } from './auth.js';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   /** Base URL put in links (fetch_result, output); default: the address the server listens on. */
   readonly publicUrl?: string;
   readonly webhook?: Partial<Omit<WebhookOptions, 'allowPrivateUrls'>>;
+  /** For tests: where URL fetches go instead of the network (see RunnerOptions.dispatcher). */
+  readonly fetchDispatcher?: Dispatcher;
   readonly log?: (message: string) => void;
 }
 
@@ -88,6 +91,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
     maxImageBytes: options.maxImageBytes,
     fetchTimeoutMs: options.fetchTimeoutMs,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.fetchDispatcher ? { dispatcher: options.fetchDispatcher } : {}),
   };
   let app: FastifyInstance | null = null;
   const base = (): string => {

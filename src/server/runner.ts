@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { Dispatcher } from 'undici';
 import type { RawImage } from '../image/raw.js';
 import { responseMeta } from '../render/meta.js';
 import { render, resolveRequest } from '../render/render.js';
@@ -17,6 +18,8 @@ export interface RunnerOptions {
   /** Where each job's finished keyframes are kept until it succeeds, so a restart resumes from them. */
   readonly checkpointsDir: string;
   readonly log?: (message: string) => void;
+  /** Replaces the SSRF-guarded agent for URL fetches (tests route them to a mock); URL checks still apply. */
+  readonly dispatcher?: Dispatcher;
   readonly engine: OutpaintEngine | string;
   readonly allowPrivateUrls: boolean;
   readonly maxImageBytes: number;
@@ -28,7 +31,7 @@ const DATA_URI = /^data:image\/[a-z0-9.+-]+;base64,/i;
 /** Image bytes of a request: fetched through the SSRF guard, or decoded from base64. */
 export async function requestImageBytes(image: string, o: Omit<RunnerOptions, 'generationsDir' | 'inputsDir' | 'checkpointsDir' | 'engine'>, signal?: AbortSignal, field = 'image'): Promise<Buffer> {
   if (/^https?:\/\//i.test(image)) {
-    return guardedFetch(image, { field, allowPrivate: o.allowPrivateUrls, maxBytes: o.maxImageBytes, timeoutMs: o.fetchTimeoutMs, ...(signal ? { signal } : {}) });
+    return guardedFetch(image, { field, allowPrivate: o.allowPrivateUrls, maxBytes: o.maxImageBytes, timeoutMs: o.fetchTimeoutMs, ...(signal ? { signal } : {}), ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}) });
   }
   return Buffer.from(DATA_URI.test(image) ? image.slice(image.indexOf(',') + 1) : image, 'base64');
 }
