@@ -1,13 +1,12 @@
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { FormData, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../src/server/app.js';
+import { servePng } from './helpers/http.js';
 import { texturedImage, writePng } from './helpers/images.js';
 
 let dir: string;
@@ -34,9 +33,7 @@ function form(fields: Record<string, string>, files: Record<string, Buffer>): Fo
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zoomwalk-formats-'));
   png = await readFile(await writePng(texturedImage(64, 48), join(dir, 'in.png')));
-  imageServer = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'image/png' }).end(png)).listen(0, '127.0.0.1');
-  await once(imageServer, 'listening');
-  imageUrl = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}/in.png`;
+  ({ server: imageServer, url: imageUrl } = await servePng(png));
   const { app } = buildServer({ ...DEFAULT_SERVER_OPTIONS, dataDir: join(dir, 'data'), engine: 'mirror', auth: { open: false, keys: ['k1'] }, allowPrivateUrls: true });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   close = () => app.close();

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { MockAgent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../src/server/app.js';
+import { servePng } from './helpers/http.js';
 import { texturedImage, writePng } from './helpers/images.js';
 import { probe } from './helpers/video.js';
 
@@ -36,12 +37,7 @@ async function until(id: string, key = 'k1'): Promise<Record<string, unknown>> {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'zoomwalk-server-'));
   png = await readFile(await writePng(texturedImage(200, 150), join(dir, 'in.png')));
-  imageServer = createServer((req, res) => {
-    if (req.url === '/in.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(png);
-    res.writeHead(404).end();
-  }).listen(0, '127.0.0.1');
-  await once(imageServer, 'listening');
-  imageUrl = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}/in.png`;
+  ({ server: imageServer, url: imageUrl } = await servePng(png));
   // The test image server is on loopback, so this server must be allowed to reach private URLs;
   // the SSRF tests below use a second server that is not.
   const { app } = buildServer({ ...DEFAULT_SERVER_OPTIONS, dataDir: join(dir, 'data'), engine: 'mirror', auth: { open: false, keys: ['k1'] }, allowPrivateUrls: true, bodyLimitBytes: 2 * 1024 * 1024 });

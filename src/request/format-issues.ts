@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ValidationError } from '../errors.js';
 
 /** Renders a zod issue path as `walk_type[3]` / `prompt`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -41,4 +42,11 @@ export function formatIssue(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+/** Parses `value` with `schema`, or throws one ValidationError naming every bad field, value and limit. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: formatIssue(i) })));
+  return parsed.data;
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { formatIssue, formatPath } from './format-issues.js';
+import { parseOrThrow } from './format-issues.js';
 import { DEFAULTS, type OutputFormat } from './limits.js';
 import { walkRequestSchema, type ParsedWalkRequest } from './schema.js';
 import type { TranslationSource, WalkRequest } from './walk-request.js';
@@ -11,12 +11,9 @@ export function validateWalkRequest(body: unknown): WalkRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError([{ path: '', message: 'the request must be a JSON object' }]);
   }
-  const parsed = walkRequestSchema.safeParse(body, { reportInput: true });
-  if (!parsed.success) {
-    throw new ValidationError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: formatIssue(i) })));
-  }
+  const parsed = parseOrThrow(walkRequestSchema, body);
   const issues: Issue[] = [];
-  const req = normalise(parsed.data, issues);
+  const req = normalise(parsed, issues);
   if (issues.length > 0) throw new ValidationError(issues);
   return req;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ValidationError, ZoomwalkError } from '../../errors.js';
-import { formatIssue, formatPath } from '../../request/format-issues.js';
+import { parseOrThrow } from '../../request/format-issues.js';
 import { keyAllowed, keyOf } from '../auth.js';
 import { admitBytes } from '../input-image.js';
 import { type FormatContext, outputUrls, readMultipart, seedOf, submitSingle } from './common.js';
@@ -31,9 +31,7 @@ export function editOutpaintRoutes(app: FastifyInstance, ctx: FormatContext): vo
     try {
       if (!req.isMultipart()) throw new ValidationError([{ path: 'image', message: 'send multipart/form-data with an image file' }]);
       const { fields, files } = await readMultipart(req);
-      const parsed = schema.safeParse(fields, { reportInput: true });
-      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: formatIssue(i) })));
-      const r = parsed.data;
+      const r = parseOrThrow(schema, fields);
       const image = files['image'];
       if (!image) throw new ValidationError([{ path: 'image', message: 'is required (a file part)' }]);
       if (!r.left && !r.right && !r.up && !r.down) throw new ValidationError([{ path: 'left', message: 'at least one of left, right, up, down must be above 0' }]);

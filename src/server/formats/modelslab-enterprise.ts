@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { z } from 'zod';
-import { ValidationError } from '../../errors.js';
-import { formatIssue, formatPath } from '../../request/format-issues.js';
+import { parseOrThrow } from '../../request/format-issues.js';
 import { keyAllowed, keyOf } from '../auth.js';
 import { admitBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
@@ -37,9 +36,7 @@ const schema = z.object({
 export function modelslabEnterpriseRoutes(app: FastifyInstance, ctx: FormatContext): void {
   app.post('/api/v1/enterprise/image_editing/outpaint', async (req, reply) => {
     if (!keyAllowed(ctx.auth, keyOf(req.headers, req.body))) return reply.code(401).send({ status: 'error', message: 'invalid or missing API key ("key" in the body)' });
-    const parsed = schema.safeParse(req.body, { reportInput: true });
-    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: formatIssue(i) })));
-    const r = parsed.data;
+    const r = parseOrThrow(schema, req.body);
     let bytes = await requestImageBytes(r.image, ctx.runner);
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => ({ width: 0, height: 0 }));
     // A picture larger than the canvas is scaled down to fit inside it, so there is something to outpaint.

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ValidationError, ZoomwalkError } from '../../errors.js';
-import { formatIssue, formatPath } from '../../request/format-issues.js';
+import { parseOrThrow } from '../../request/format-issues.js';
 import { keyAllowed } from '../auth.js';
 import { admitBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
@@ -45,9 +45,7 @@ export function picsartRoutes(app: FastifyInstance, ctx: FormatContext): void {
     try {
       if (!req.isMultipart()) throw new ValidationError([{ path: 'image', message: 'send multipart/form-data' }]);
       const { fields, files } = await readMultipart(req);
-      const parsed = schema.safeParse(fields, { reportInput: true });
-      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: formatIssue(i) })));
-      const r = parsed.data;
+      const r = parseOrThrow(schema, fields);
       const imageBytes = files['image'] ?? (r.image_url ? await requestImageBytes(r.image_url, ctx.runner, undefined, 'image_url') : null);
       if (!imageBytes) throw new ValidationError([{ path: 'image', message: 'give an image file or image_url' }]);
       const maskBytes = files['mask'] ?? (r.mask_url ? await requestImageBytes(r.mask_url, ctx.runner, undefined, 'mask_url') : null);
