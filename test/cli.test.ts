@@ -113,6 +113,18 @@ describe('zoomwalk CLI', () => {
     expect(r.stderr).toMatch(/unknown engine "nope"; known: .*mirror/);
   });
 
+  it('refuses to serve without keys, or without auth on a non-loopback host', async () => {
+    const env = { ...process.env, ZOOMWALK_API_KEYS: '' };
+    const noKeys = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, ['--import', tsx, entry, 'serve', '--port', '0', '--data', join(dir, 'srv')], { cwd: dir, env }, (err, _o, stderr) => resolve({ code: typeof err?.code === 'number' ? err.code : 0, stderr })),
+    );
+    expect(noKeys).toMatchObject({ code: 2 });
+    expect(noKeys.stderr).toMatch(/set ZOOMWALK_API_KEYS/);
+    const open = await cli(['serve', '--no-auth', '--host', '0.0.0.0', '--port', '0', '--data', join(dir, 'srv')], dir);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toMatch(/--no-auth is only allowed on a loopback host, not 0.0.0.0/);
+  });
+
   it('lists the presets', async () => {
     const r = await cli(['presets'], dir);
     expect(r.code).toBe(0);

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -106,6 +106,16 @@ describe('zoomwalk serve: v5 walk API', () => {
   });
 
   it('never serves files outside the generations directory', async () => {
+    // The raw path, unnormalised, as an attacker would send it.
+    const raw = await new Promise<number>((resolve, reject) => {
+      const u = new URL(base);
+      const req = httpRequest({ host: u.hostname, port: u.port, path: '/generations/../../etc/passwd' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject).end();
+    });
+    expect(raw).toBe(404);
     for (const path of ['/generations/..%2F..%2Fetc%2Fpasswd', '/generations/.hidden.mp4', '/generations/nope.mp4']) {
       expect((await request(`${base}${path}`)).statusCode).toBe(404);
     }
