@@ -1,0 +1,72 @@
+import sharp from 'sharp';
+import { decodeImage } from '../../image/load.js';
+import type { RawImage } from '../../image/raw.js';
+import { correctSeam } from '../classical/seam.js';
+import { restoreKnown } from '../known-pixels.js';
+import type { OutpaintTask } from '../types.js';
+import { RemoteEngineError } from './errors.js';
+
+/** The task's canvas as PNG bytes. */
+export function canvasPng(img: RawImage): Promise<Buffer> {
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toBuffer();
+}
+
+/** The task's mask as a PNG, white where the service must generate. */
+export function maskPng(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(Buffer.from(mask), { raw: { width, height, channels: 1 } }).png().toBuffer();
+}
+
+/** Bounding box of the known (mask = 0) pixels; the remote formats that take "image + offset" need it. */
+export function knownBox(mask: Uint8Array, width: number, height: number): { x: number; y: number; width: number; height: number } | null {
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (mask[y * width + x] !== 0) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/** The known part of the canvas, cropped to its bounding box, as PNG. */
+export async function knownPng(task: OutpaintTask): Promise<{ png: Buffer; box: { x: number; y: number; width: number; height: number } }> {
+  const box = knownBox(task.mask, task.image.width, task.image.height);
+  if (!box) throw new RemoteEngineError('remote', '', null, 'the mask covers the whole canvas; there is nothing to outpaint from');
+  const png = await sharp(task.image.data, { raw: { width: task.image.width, height: task.image.height, channels: 3 } }).extract({ left: box.x, top: box.y, width: box.width, height: box.height }).png().toBuffer();
+  return { png, box };
+}
+
+/**
+ * Decodes a service's image (bytes or base64) to exactly width×height: a result of the same aspect
+ * ratio is resized, anything else is rejected with an error naming the engine.
+ */
+export async function decodeResult(engine: string, path: string, data: Buffer | string, width: number, height: number): Promise<RawImage> {
+  const bytes = typeof data === 'string' ? Buffer.from(data.replace(/^data:[^,]*,/, ''), 'base64') : data;
+  let img: RawImage;
+  try {
+    img = await decodeImage(bytes);
+  } catch (err) {
+    throw new RemoteEngineError(engine, path, null, `returned something that is not an image (${(err as Error).message})`, { cause: err });
+  }
+  if (img.width === width && img.height === height) return img;
+  if (Math.abs(img.width / img.height - width / height) > 0.01) {
+    throw new RemoteEngineError(engine, path, null, `returned a ${img.width}×${img.height} image for a ${width}×${height} canvas`);
+  }
+  const { data: raw } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).resize(width, height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  return { width, height, channels: 3, data: new Uint8Array(raw.buffer, raw.byteOffset, raw.length) };
+}
+
+/**
+ * Makes a service's answer safe for the walk: the generated side is colour-matched to the known
+ * pixels over the overlap band (feathered), and the known pixels are restored exactly.
+ */
+export function finishRemote(task: OutpaintTask, result: RawImage): RawImage {
+  const out: RawImage = { ...result, data: result.data === task.image.data ? result.data.slice() : result.data };
+  const hole = new Uint8Array(task.mask.length);
+  for (let i = 0; i < hole.length; i++) hole[i] = task.mask[i]! >= 128 ? 1 : 0;
+  correctSeam({ width: out.width, height: out.height, ch: 3, data: out.data }, hole, Math.max(4, task.overlap));
+  return restoreKnown(out, task.image, task.mask);
+}
