@@ -19,7 +19,7 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-export type Handler = (req: Received, res: ServerResponse, n: number) => void | Promise<void>;
+export type Handler = (req: Received, res: ServerResponse, n: number) => unknown;
 
 /** Starts a fake service; `handle` gets each request (body read) and its 0-based index. */
 export async function fakeServer(handle: Handler): Promise<FakeServer> {
