@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { MockAgent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../src/server/app.js';
+import { fakeServer } from './helpers/fake-server.js';
 import { servePng } from './helpers/http.js';
 import { texturedImage, writePng } from './helpers/images.js';
 import { probe } from './helpers/video.js';
@@ -175,6 +176,39 @@ describe('zoomwalk serve: input images', () => {
     const { status, json } = await post('/api/v5/outpaint', { key: 'k1', image: `data:image/png;base64,${Buffer.from('not a picture at all').toString('base64')}`, walk_type: ['left'] });
     expect(status).toBe(422);
     expect(json['message']).toMatch(/^image: is not an image that can be decoded/);
+  });
+});
+
+describe('zoomwalk serve: engines a request may pick', () => {
+  it('runs a job on an enabled remote engine with its engine_options, and refuses one not enabled', async () => {
+    const fake = await fakeServer(async (r, res) => {
+      const img = await sharp(Buffer.from(r.json!['image'] as string, 'base64')).png().toBuffer();
+      res.writeHead(200, { 'content-type': 'image/png' }).end(img);
+    });
+    process.env['ZOOMWALK_IOPAINT_URL'] = fake.url;
+    const { app } = buildServer({ ...DEFAULT_SERVER_OPTIONS, dataDir: join(dir, 'engines'), engine: 'mirror', engines: ['iopaint'], auth: { open: true, keys: [] }, allowPrivateUrls: true });
+    const at = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const send = (body: unknown) => request(`${at}/api/v5/outpaint`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const refused = await send({ image: imageUrl, walk_type: ['left'], engine: 'classical' });
+      expect(refused.statusCode).toBe(422);
+      expect(((await refused.body.json()) as { message: string }).message).toBe('engine: "classical" is not enabled on this server; enabled: mirror, iopaint');
+      const res = await send({ image: imageUrl, walk_type: ['left'], width: 64, height: 64, num_interpolation_steps: 2, engine: 'iopaint', engine_options: { sd_sampler: 'DPM++ 2M' } });
+      const { id } = (await res.body.json()) as { id: string };
+      let done: Record<string, unknown> = {};
+      for (let i = 0; i < 200; i++) {
+        done = (await request(`${at}/api/v5/fetch/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.body.json())) as Record<string, unknown>;
+        if (done['status'] !== 'processing') break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(done).toMatchObject({ status: 'success', meta: { engine: 'iopaint' } });
+      expect(fake.received).toHaveLength(1);
+      expect(fake.received[0]!.json).toMatchObject({ sd_sampler: 'DPM++ 2M' });
+    } finally {
+      delete process.env['ZOOMWALK_IOPAINT_URL'];
+      await app.close();
+      await fake.close();
+    }
   });
 });
 

@@ -18,6 +18,7 @@ export interface OutpaintFlags {
   offsetY?: string;
   mask?: string;
   engine?: string;
+  engineUrl?: string;
   seed?: string;
   prompt?: string;
   negativePrompt?: string;
@@ -61,6 +62,7 @@ export async function outpaintCommand(file: string, flags: OutpaintFlags, signal
     ...placement,
     ...(mask ? { mask } : {}),
     ...(flags.engine ? { engine: flags.engine } : {}),
+    ...(flags.engineUrl ? { engineOptions: { url: flags.engineUrl } } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(steps !== undefined ? { steps } : {}),
     ...(flags.prompt !== undefined ? { prompt: flags.prompt } : {}),

@@ -10,6 +10,7 @@ export interface RenderFlags {
   output?: string;
   preset?: string;
   engine?: string;
+  engineUrl?: string;
   image?: string;
   json?: boolean;
   seed?: string;
@@ -63,6 +64,7 @@ export async function renderCommand(file: string, flags: RenderFlags, signal: Ab
       onProgress: view.update,
       onWarning: (m) => process.stderr.write(`zoomwalk: warning: ${m}\n`),
       ...(flags.engine ? { engine: flags.engine } : {}),
+      ...(flags.engineUrl ? { engineOptions: { url: flags.engineUrl } } : {}),
       ...(flags.x264Preset || crf !== undefined ? { encode: { preset: flags.x264Preset ?? 'medium', crf: crf ?? 20 } } : {}),
     });
     view.stop();

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { isIP } from 'node:net';
+import { engineNames } from '../engines/registry.js';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../server/app.js';
 import { keysFromEnv } from '../server/auth.js';
 import { UsageError } from './usage-error.js';
@@ -10,6 +11,7 @@ export interface ServeFlags {
   port: string;
   data: string;
   engine?: string;
+  engines?: string;
   concurrency: string;
   auth: boolean;
   allowPrivateUrls?: boolean;
@@ -28,6 +30,9 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
   const keys = keysFromEnv(process.env['ZOOMWALK_API_KEYS']);
   if (!flags.auth && !isLoopback(flags.host)) throw new UsageError(`--no-auth is only allowed on a loopback host, not ${flags.host}`);
   if (flags.auth && keys.length === 0) throw new UsageError('set ZOOMWALK_API_KEYS (comma-separated keys), or pass --no-auth on a loopback host');
+  const engines = (flags.engines ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  const unknown = [flags.engine, ...engines].filter((e): e is string => e !== undefined && !engineNames().includes(e));
+  if (unknown.length > 0) throw new UsageError(`unknown engine ${unknown.map((e) => `"${e}"`).join(', ')}; known: ${engineNames().join(', ')}`);
   const log = (m: string): void => void process.stderr.write(`zoomwalk serve: ${m}\n`);
   const { app } = buildServer({
     ...DEFAULT_SERVER_OPTIONS,
@@ -36,6 +41,7 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
     concurrency,
     allowPrivateUrls: flags.allowPrivateUrls === true,
     ...(flags.engine ? { engine: flags.engine } : {}),
+    engines,
     ...(process.env['ZOOMWALK_WEBHOOK_SECRET'] ? { webhook: { secret: process.env['ZOOMWALK_WEBHOOK_SECRET'] } } : {}),
     log,
   });

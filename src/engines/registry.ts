@@ -1,6 +1,8 @@
 import { UnknownNameError } from '../errors.js';
 import { createClassicalEngine } from './classical/index.js';
+import { createIopaintEngine } from './iopaint.js';
 import { createMirrorEngine } from './mirror.js';
+import { remoteSettings } from './remote/config.js';
 import type { OutpaintEngine } from './types.js';
 
 /** Options every engine factory receives; adapters read what they need. */
@@ -8,6 +10,13 @@ export interface EngineOptions {
   /** Where warnings go (e.g. a fallback); the CLI prints them on stderr. */
   readonly warn?: (message: string) => void;
   readonly threads?: number;
+  /** Remote engines: the service's base URL (else ZOOMWALK_<NAME>_URL, else its public default). */
+  readonly url?: string;
+  /** Remote engines: the API key (else ZOOMWALK_<NAME>_KEY). */
+  readonly key?: string;
+  /** Remote engines: extra request fields merged into every call (service-specific tuning). */
+  readonly extra?: Record<string, unknown>;
+  readonly log?: (message: string) => void;
 }
 
 export type EngineFactory = (options: EngineOptions) => OutpaintEngine | Promise<OutpaintEngine>;
@@ -18,6 +27,13 @@ export const DEFAULT_ENGINE = 'classical';
 const factories = new Map<string, EngineFactory>([
   ['mirror', () => createMirrorEngine()],
   ['classical', (o) => createClassicalEngine(o.threads !== undefined ? { threads: o.threads } : {})],
+  [
+    'iopaint',
+    (o) => {
+      const s = remoteSettings('iopaint', o, { url: 'http://127.0.0.1:8080', needsKey: false });
+      return createIopaintEngine({ url: s.url, ...(o.extra ? { extra: o.extra } : {}), ...(o.log ? { log: o.log } : {}) });
+    },
+  ],
 ]);
 
 /** Adds or replaces an engine factory (for adapters and tests). */

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { EngineError, ValidationError } from '../errors.js';
-import { createEngine, DEFAULT_ENGINE } from '../engines/registry.js';
+import { createEngine, DEFAULT_ENGINE, type EngineOptions } from '../engines/registry.js';
 import { restoreKnown } from '../engines/known-pixels.js';
 import type { OutpaintEngine } from '../engines/types.js';
 import { decodeImage, readImageSource } from '../image/load.js';
@@ -13,6 +13,8 @@ export interface OutpaintOptions extends PlacementOptions {
   /** Generate where this mask (same size as the image) is white, instead of growing the canvas. */
   readonly mask?: RawImage;
   readonly engine?: OutpaintEngine | string;
+  /** Settings for a named engine (a remote service's URL, key, extra fields). */
+  readonly engineOptions?: Omit<EngineOptions, 'warn'>;
   readonly prompt?: string;
   readonly negativePrompt?: string;
   /** Random when omitted; the one used is returned. */
@@ -57,7 +59,7 @@ export async function outpaint(image: RawImage | string, options: OutpaintOption
   const seed = options.seed ?? randomInt(0, 2 ** 31);
   const owns = typeof options.engine !== 'object';
   const warn = options.onWarning ?? (() => undefined);
-  const engine = typeof options.engine === 'object' ? options.engine : await createEngine(options.engine ?? DEFAULT_ENGINE, { warn });
+  const engine = typeof options.engine === 'object' ? options.engine : await createEngine(options.engine ?? DEFAULT_ENGINE, { ...options.engineOptions, warn });
   try {
     const result = await engine.outpaint(
       {

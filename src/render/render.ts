@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { throwIfAborted } from '../errors.js';
-import { createEngine, DEFAULT_ENGINE } from '../engines/registry.js';
+import { createEngine, DEFAULT_ENGINE, type EngineOptions } from '../engines/registry.js';
 import type { OutpaintEngine } from '../engines/types.js';
 import { Compositor } from '../frames/compose.js';
 import { createLayer, type Layer } from '../frames/layer.js';
@@ -27,6 +27,8 @@ export interface RenderOptions {
   readonly output: string;
   /** An engine instance, or the name of a registered one (default `classical`). */
   readonly engine?: OutpaintEngine | string;
+  /** Settings for a named engine (a remote service's URL, key, extra fields). */
+  readonly engineOptions?: Omit<EngineOptions, 'warn'>;
   readonly preset?: string;
   /** Replaces the request's `image` (CLI --image). */
   readonly image?: string;
@@ -92,7 +94,8 @@ export async function render(body: unknown, options: RenderOptions): Promise<Ren
 
   const warn = options.onWarning ?? (() => undefined);
   const ownsEngine = typeof options.engine !== 'object';
-  const engine = typeof options.engine === 'object' ? options.engine : await createEngine(options.engine ?? DEFAULT_ENGINE, { warn });
+  const engineOptions = { ...(request.engineOptions ? { extra: request.engineOptions } : {}), ...options.engineOptions, warn };
+  const engine = typeof options.engine === 'object' ? options.engine : await createEngine(options.engine ?? request.engine ?? DEFAULT_ENGINE, engineOptions);
   const baseSeed = request.seed ?? randomInt(0, 2 ** 31);
   const isVideo = request.outputFormat !== 'png';
   const tracker = new ProgressTracker(request.samples, plan.steps.length, isVideo ? plan.totalFrames : 0, options.onProgress);

@@ -52,6 +52,8 @@ export const walkRequestSchema = z.object({
   overlap_width: int(0, LIMITS.maxOverlap).optional(),
   reverse: flag.default(false),
   output_format: z.preprocess(walkValue, z.enum(OUTPUT_FORMATS)).optional(),
+  engine: z.string().min(1).optional(),
+  engine_options: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type WalkRequestInput = z.input<typeof walkRequestSchema>;

@@ -105,6 +105,8 @@ function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
     webhook: p.webhook ?? null,
     trackId: p.track_id ?? null,
     preset: p.preset ?? null,
+    engine: p.engine ?? null,
+    engineOptions: p.engine_options ?? null,
   };
   checkTranslation(req, issues);
   return req;

@@ -27,4 +27,8 @@ export interface WalkRequest {
   readonly webhook: string | null;
   readonly trackId: string | number | null;
   readonly preset: string | null;
+  /** Engine named in the request (extension); the caller's own choice wins. */
+  readonly engine: string | null;
+  /** Service-specific fields for a remote engine (extension), merged into its requests. */
+  readonly engineOptions: Record<string, unknown> | null;
 }

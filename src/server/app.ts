@@ -25,6 +25,8 @@ import { DEFAULT_WEBHOOK, deliverWebhook, type WebhookOptions } from './webhook.
 export interface ServerOptions {
   readonly dataDir: string;
   readonly engine: OutpaintEngine | string;
+  /** Further engines a request may choose with `engine` (the operator's opt-in). */
+  readonly engines?: readonly string[];
   readonly auth: AuthConfig;
   readonly concurrency: number;
   readonly allowPrivateUrls: boolean;
@@ -114,7 +116,8 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
   app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
   app.setErrorHandler((err, _req, reply) => errorHandler(err as FastifyError, reply));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ status: 'error', message: `no route ${req.method} ${req.url}` }));
-  v5Routes(app, queue, { auth: options.auth, allowPrivateUrls: options.allowPrivateUrls, syncWaitMs: options.syncWaitMs, runner: runnerOptions, maxPixels: options.maxImagePixels });
+  const engines = [...new Set([...(typeof options.engine === 'string' ? [options.engine] : []), ...(options.engines ?? [])])];
+  v5Routes(app, queue, { auth: options.auth, allowPrivateUrls: options.allowPrivateUrls, syncWaitMs: options.syncWaitMs, runner: runnerOptions, maxPixels: options.maxImagePixels, engines });
   const formats: FormatContext = { queue, runner: runnerOptions, auth: options.auth, maxPixels: options.maxImagePixels, syncWaitMs: options.syncWaitMs, allowPrivateUrls: options.allowPrivateUrls };
   void app.register(multipart, { limits: { fileSize: options.maxImageBytes, files: 2 } });
   modelslabEnterpriseRoutes(app, formats);

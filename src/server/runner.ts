@@ -70,7 +70,8 @@ export function walkRunner(o: RunnerOptions): JobRunner {
     let resumed = 0;
     const result = await render(job.request, {
       output: join(o.generationsDir, `${job.id}.${request.outputFormat}`),
-      engine: o.engine,
+      // The request may pick an engine the operator enabled (checked at submit).
+      engine: request.engine ?? o.engine,
       imageBytes,
       signal,
       onKeyframe: (index, image, sample) => saved.save(index, image, sample),

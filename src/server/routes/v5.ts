@@ -19,6 +19,8 @@ export interface V5Options {
   readonly syncWaitMs: number;
   readonly runner: RunnerOptions;
   readonly maxPixels: number;
+  /** Engines a request may name in `engine` (the server's own engine is always allowed). */
+  readonly engines: readonly string[];
 }
 
 /** The base URL clients reached this server at. */
@@ -36,6 +38,9 @@ export function v5Routes(app: FastifyInstance, queue: JobQueue, o: V5Options): v
     if (!keyAllowed(o.auth, keyOf(req.headers, req.body))) return reply.code(401).send(unauthorized());
     const body = applyPreset(req.body) as Record<string, unknown>;
     const request = validateWalkRequest(body);
+    if (request.engine !== null && !o.engines.includes(request.engine)) {
+      throw new ValidationError([{ path: 'engine', message: `"${request.engine}" is not enabled on this server; enabled: ${o.engines.join(', ')}` }]);
+    }
     // The server never reads its own files: images come by URL (checked here, and again on fetch) or inline.
     if (/^https?:\/\//i.test(request.image)) checkUrl(request.image, 'image', o.allowPrivateUrls);
     else if (!/^data:image\//i.test(request.image) && !(request.image.length > 256 && /^[A-Za-z0-9+/=\s]+$/.test(request.image))) {
