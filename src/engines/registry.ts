@@ -1,6 +1,8 @@
 import { UnknownNameError } from '../errors.js';
 import { createClassicalEngine } from './classical/index.js';
+import { createAithrivingEngine } from './aithriving.js';
 import { createIopaintEngine } from './iopaint.js';
+import { createPicsartEngine } from './picsart.js';
 import { createMirrorEngine } from './mirror.js';
 import { remoteSettings } from './remote/config.js';
 import type { OutpaintEngine } from './types.js';
@@ -32,6 +34,21 @@ const factories = new Map<string, EngineFactory>([
     (o) => {
       const s = remoteSettings('iopaint', o, { url: 'http://127.0.0.1:8080', needsKey: false });
       return createIopaintEngine({ url: s.url, ...(o.extra ? { extra: o.extra } : {}), ...(o.log ? { log: o.log } : {}) });
+    },
+  ],
+  [
+    'picsart',
+    (o) => {
+      const s = remoteSettings('picsart', o, { url: 'https://genai-api.picsart.io', needsKey: true });
+      return createPicsartEngine({ url: s.url, key: s.key!, ...(o.log ? { log: o.log } : {}) });
+    },
+  ],
+  [
+    'aithriving',
+    (o) => {
+      const s = remoteSettings('aithriving', o, { needsKey: true });
+      const creativity = o.extra?.['creativity'];
+      return createAithrivingEngine({ url: s.url, key: s.key!, ...(typeof creativity === 'number' ? { creativity } : {}), ...(o.log ? { log: o.log } : {}) });
     },
   ],
 ]);
