@@ -125,6 +125,17 @@ describe('zoomwalk CLI', () => {
     expect(open.stderr).toMatch(/--no-auth is only allowed on a loopback host, not 0.0.0.0/);
   });
 
+  it('exits 2 naming the variable when a remote engine has no key', async () => {
+    const req = await request('remote.json', { image, walk_type: ['left'], ...small });
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, ['--import', tsx, entry, 'render', req, '--engine', 'picsart'], { cwd: dir, env: { ...process.env, ZOOMWALK_PICSART_KEY: '' } }, (err, _o, stderr) =>
+        resolve({ code: typeof err?.code === 'number' ? err.code : 0, stderr }),
+      ),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('zoomwalk: error: engine "picsart" needs an API key: set ZOOMWALK_PICSART_KEY');
+  });
+
   it('lists the presets', async () => {
     const r = await cli(['presets'], dir);
     expect(r.code).toBe(0);
