@@ -1,6 +1,8 @@
 import { UnknownNameError } from '../errors.js';
 import { createClassicalEngine } from './classical/index.js';
 import { createAithrivingEngine } from './aithriving.js';
+import { createBflEngine } from './bfl.js';
+import { createModelslabEngine } from './modelslab.js';
 import { createIopaintEngine } from './iopaint.js';
 import { createPicsartEngine } from './picsart.js';
 import { createMirrorEngine } from './mirror.js';
@@ -34,6 +36,22 @@ const factories = new Map<string, EngineFactory>([
     (o) => {
       const s = remoteSettings('iopaint', o, { url: 'http://127.0.0.1:8080', needsKey: false });
       return createIopaintEngine({ url: s.url, ...(o.extra ? { extra: o.extra } : {}), ...(o.log ? { log: o.log } : {}) });
+    },
+  ],
+  [
+    'bfl',
+    (o) => {
+      const s = remoteSettings('bfl', o, { url: 'https://api.bfl.ai', needsKey: true });
+      const mode = o.extra?.['mode'];
+      const tolerance = o.extra?.['safety_tolerance'];
+      return createBflEngine({ url: s.url, key: s.key!, ...(typeof mode === 'string' ? { mode } : {}), ...(typeof tolerance === 'number' ? { safetyTolerance: tolerance } : {}), ...(o.log ? { log: o.log } : {}) });
+    },
+  ],
+  [
+    'modelslab',
+    (o) => {
+      const s = remoteSettings('modelslab', o, { url: 'https://modelslab.com', needsKey: true });
+      return createModelslabEngine({ url: s.url, key: s.key!, ...(o.log ? { log: o.log } : {}) });
     },
   ],
   [
