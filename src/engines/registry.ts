@@ -1,6 +1,8 @@
 import { UnknownNameError } from '../errors.js';
 import { createClassicalEngine } from './classical/index.js';
+import { createA1111Engine } from './a1111.js';
 import { createAithrivingEngine } from './aithriving.js';
+import { createComfyuiEngine } from './comfyui.js';
 import { createBflEngine } from './bfl.js';
 import { createModelslabEngine } from './modelslab.js';
 import { createIopaintEngine } from './iopaint.js';
@@ -36,6 +38,24 @@ const factories = new Map<string, EngineFactory>([
     (o) => {
       const s = remoteSettings('iopaint', o, { url: 'http://127.0.0.1:8080', needsKey: false });
       return createIopaintEngine({ url: s.url, ...(o.extra ? { extra: o.extra } : {}), ...(o.log ? { log: o.log } : {}) });
+    },
+  ],
+  [
+    'a1111',
+    (o) => {
+      const s = remoteSettings('a1111', o, { url: 'http://127.0.0.1:7860', needsKey: false });
+      // An A1111 started with --api-auth user:password takes ZOOMWALK_A1111_KEY as "user:password".
+      const [user, ...rest] = (s.key ?? '').split(':');
+      const auth = s.key && rest.length > 0 ? { auth: { user: user!, password: rest.join(':') } } : {};
+      return createA1111Engine({ url: s.url, ...auth, ...(o.extra ? { extra: o.extra } : {}), ...(o.log ? { log: o.log } : {}) });
+    },
+  ],
+  [
+    'comfyui',
+    (o) => {
+      const s = remoteSettings('comfyui', o, { url: 'http://127.0.0.1:8188', needsKey: false });
+      const checkpoint = o.extra?.['checkpoint'] ?? process.env['ZOOMWALK_COMFYUI_CHECKPOINT'];
+      return createComfyuiEngine({ url: s.url, ...(typeof checkpoint === 'string' ? { checkpoint } : {}), ...(o.log ? { log: o.log } : {}) });
     },
   ],
   [
