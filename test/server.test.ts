@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,8 @@ describe('zoomwalk serve: v5 walk API', () => {
     const file = join(dir, 'got.mp4');
     await writeFile(file, Buffer.from(await res.body.arrayBuffer()));
     expect((await probe(file)).frames).toBe(1 + 4 * 5);
+    // The admitted input is removed once the job is done; the output stays.
+    expect(readdirSync(join(dir, 'data', 'inputs'))).toEqual([]);
     const part = await request(url, { headers: { range: 'bytes=0-99' } });
     expect(part.statusCode).toBe(206);
     expect((await part.body.arrayBuffer()).byteLength).toBe(100);

@@ -18,7 +18,8 @@ import { generationsRoutes } from './routes/generations.js';
 import { v5Routes } from './routes/v5.js';
 import { v5Response } from './responses.js';
 import { walkRunner, type RunnerOptions } from './runner.js';
-import { isOutpaintJob, outpaintRunner } from './outpaint-job.js';
+import { INPUT_FIELD } from './input-image.js';
+import { isOutpaintJob, MASK_FIELD, outpaintRunner } from './outpaint-job.js';
 import { DEFAULT_WEBHOOK, deliverWebhook, type WebhookOptions } from './webhook.js';
 
 /** Everything `zoomwalk serve` can be told. */
@@ -107,6 +108,11 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
     concurrency: options.concurrency,
     run: dispatch(runnerOptions),
     onFinished: (job) => {
+      // A finished job never reads its input again (only an interrupted one does).
+      for (const field of [INPUT_FIELD, MASK_FIELD]) {
+        const name = job.request[field];
+        if (typeof name === 'string') rmSync(join(inputsDir, name.replace(/[^A-Za-z0-9.-]/g, '')), { force: true });
+      }
       const url = job.request['webhook'];
       // Fire and forget: delivery retries for a minute and must never hold up the next render.
       if (typeof url === 'string' && url) void deliverWebhook(url, v5Response(job, base()), hooks);
