@@ -55,6 +55,8 @@ describe('ModelsLab enterprise outpaint', () => {
     expect(json).toMatchObject({ status: 'success', track_id: 't1' });
     expect(json.proxy_links).toEqual(json.output);
     expect(await size(json.output[0]!)).toEqual([160, 120, 'png']);
+    const fetched = await request(`${base}/api/v1/enterprise/image_editing/fetch/${(json as unknown as { id: string }).id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: 'k1' }) });
+    expect(await fetched.body.json()).toMatchObject({ status: 'success', output: json.output });
   });
 
   it('answers base64 output when asked', async () => {
