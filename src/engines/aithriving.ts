@@ -3,7 +3,8 @@ import { throwIfAborted } from '../errors.js';
 import type { RawImage } from '../image/raw.js';
 import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
 import { RemoteEngineError, redact } from './remote/errors.js';
-import { decodeResult, finishRemote, knownBox, knownPng } from './remote/images.js';
+import { knownBox } from './known-pixels.js';
+import { decodeResult, finishRemote, knownPng } from './remote/images.js';
 import type { OutpaintEngine, OutpaintTask } from './types.js';
 
 /** An "edit/outpaint" service (AIThriving-style, or zoomwalk's own server), plus client tuning. */

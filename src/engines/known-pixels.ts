@@ -14,3 +14,18 @@ export function restoreKnown(result: RawImage, canvas: RawImage, mask: Uint8Arra
   }
   return result;
 }
+
+/** Bounding box of the known (mask = 0) pixels, or null when nothing is known. */
+export function knownBox(mask: Uint8Array, width: number, height: number): { x: number; y: number; width: number; height: number } | null {
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (mask[y * width + x] !== 0) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}

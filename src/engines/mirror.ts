@@ -1,5 +1,6 @@
 import { EngineError, throwIfAborted } from '../errors.js';
 import { cloneImage, type RawImage } from '../image/raw.js';
+import { knownBox } from './known-pixels.js';
 import type { OutpaintEngine, OutpaintTask } from './types.js';
 
 /** Folds an index into [lo, hi) by reflection, so any distance maps to a known pixel. */
@@ -10,22 +11,6 @@ function reflect(i: number, lo: number, hi: number): number {
   let k = (i - lo) % period;
   if (k < 0) k += period;
   return lo + (k < n ? k : period - 1 - k);
-}
-
-/** Bounding box of the known (mask = 0) pixels, or null when nothing is known. */
-function knownBox(mask: Uint8Array, w: number, h: number): { x0: number; y0: number; x1: number; y1: number } | null {
-  let x0 = w, y0 = h, x1 = -1, y1 = -1;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (mask[y * w + x] === 0) {
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-    }
-  }
-  return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
 /** Box-blurs the masked pixels along rows then columns; known pixels are read, never written. */
@@ -64,8 +49,9 @@ export function createMirrorEngine(): OutpaintEngine {
       throwIfAborted(signal);
       const { width: w, height: h } = task.image;
       if (task.mask.length !== w * h) throw new EngineError('mirror', `mask has ${task.mask.length} pixels, image has ${w * h}`);
-      const box = knownBox(task.mask, w, h);
-      if (!box) throw new EngineError('mirror', 'the mask covers the whole image; there is nothing to mirror');
+      const known = knownBox(task.mask, w, h);
+      if (!known) throw new EngineError('mirror', 'the mask covers the whole image; there is nothing to mirror');
+      const box = { x0: known.x, y0: known.y, x1: known.x + known.width, y1: known.y + known.height };
       const out = cloneImage(task.image);
       const d = out.data;
       const s = task.image.data;

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { decodeImage } from '../../image/load.js';
 import type { RawImage } from '../../image/raw.js';
 import { correctSeam } from '../classical/seam.js';
-import { restoreKnown } from '../known-pixels.js';
+import { knownBox, restoreKnown } from '../known-pixels.js';
 import type { OutpaintTask } from '../types.js';
 import { RemoteEngineError } from './errors.js';
 
@@ -14,21 +14,6 @@ export function canvasPng(img: RawImage): Promise<Buffer> {
 /** The task's mask as a PNG, white where the service must generate. */
 export function maskPng(mask: Uint8Array, width: number, height: number): Promise<Buffer> {
   return sharp(Buffer.from(mask), { raw: { width, height, channels: 1 } }).png().toBuffer();
-}
-
-/** Bounding box of the known (mask = 0) pixels; the remote formats that take "image + offset" need it. */
-export function knownBox(mask: Uint8Array, width: number, height: number): { x: number; y: number; width: number; height: number } | null {
-  let x0 = width, y0 = height, x1 = -1, y1 = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (mask[y * width + x] !== 0) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
 /** The known part of the canvas, cropped to its bounding box, as PNG. */
