@@ -44,15 +44,24 @@ async function fetchBytes(url: string, limits: LoadLimits, signal?: AbortSignal)
   }
 }
 
+/** True for an image given inline: a data:image URI, or a long string of the base64 alphabet (not a file name). */
+export function isInlineImage(source: string): boolean {
+  return DATA_URI.test(source) || (source.length > 256 && BASE64.test(source));
+}
+
+/** The bytes of an inline image: a data URI's payload, or the string itself, decoded from base64. */
+export function inlineImageBytes(source: string): Buffer {
+  return Buffer.from(DATA_URI.test(source) ? source.slice(source.indexOf(',') + 1) : source, 'base64');
+}
+
 /** Reads the bytes of an image given as URL, data URI, bare base64 or local path. */
 export async function readImageSource(source: string, limits: LoadLimits = DEFAULT_LOAD_LIMITS, signal?: AbortSignal): Promise<Buffer> {
   if (/^https?:\/\//i.test(source)) return fetchBytes(source, limits, signal);
-  if (DATA_URI.test(source)) return Buffer.from(source.slice(source.indexOf(',') + 1), 'base64');
+  if (DATA_URI.test(source)) return inlineImageBytes(source);
   try {
     return await readFile(source.startsWith('file://') ? new URL(source) : source);
   } catch (err) {
-    // A long string of base64 alphabet is an inline image, not a file name.
-    if (source.length > 256 && BASE64.test(source)) return Buffer.from(source, 'base64');
+    if (isInlineImage(source)) return inlineImageBytes(source);
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
     throw new ImageLoadError(`image: cannot read "${source}": ${why}`, { cause: err });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Dispatcher } from 'undici';
+import { inlineImageBytes } from '../image/load.js';
 import type { RawImage } from '../image/raw.js';
 import { responseMeta } from '../render/meta.js';
 import { render, resolveRequest } from '../render/render.js';
@@ -26,14 +27,12 @@ export interface RunnerOptions {
   readonly fetchTimeoutMs: number;
 }
 
-const DATA_URI = /^data:image\/[a-z0-9.+-]+;base64,/i;
-
 /** Image bytes of a request: fetched through the SSRF guard, or decoded from base64. */
 export async function requestImageBytes(image: string, o: Omit<RunnerOptions, 'generationsDir' | 'inputsDir' | 'checkpointsDir' | 'engine'>, signal?: AbortSignal, field = 'image'): Promise<Buffer> {
   if (/^https?:\/\//i.test(image)) {
     return guardedFetch(image, { field, allowPrivate: o.allowPrivateUrls, maxBytes: o.maxImageBytes, timeoutMs: o.fetchTimeoutMs, ...(signal ? { signal } : {}), ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}) });
   }
-  return Buffer.from(DATA_URI.test(image) ? image.slice(image.indexOf(',') + 1) : image, 'base64');
+  return inlineImageBytes(image);
 }
 
 /** Raw RGB keyframes of one job, written atomically, read back on resume. */

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../errors.js';
+import { isInlineImage } from '../../image/load.js';
 import { applyPreset } from '../../request/presets.js';
 import { samplePath } from '../../render/render.js';
 import { validateWalkRequest } from '../../request/validate.js';
@@ -43,7 +44,7 @@ export function v5Routes(app: FastifyInstance, queue: JobQueue, o: V5Options): v
     }
     // The server never reads its own files: images come by URL (checked here, and again on fetch) or inline.
     if (/^https?:\/\//i.test(request.image)) checkUrl(request.image, 'image', o.allowPrivateUrls);
-    else if (!/^data:image\//i.test(request.image) && !(request.image.length > 256 && /^[A-Za-z0-9+/=\s]+$/.test(request.image))) {
+    else if (!isInlineImage(request.image)) {
       throw new ValidationError([{ path: 'image', message: 'must be an http(s) URL, a data:image URI or base64' }]);
     }
     if (request.webhook) checkUrl(request.webhook, 'webhook', o.allowPrivateUrls);
