@@ -68,28 +68,23 @@ export async function readImageSource(source: string, limits: LoadLimits = DEFAU
   }
 }
 
-/** Decodes and cover-crops (centre) an image to exactly width×height RGB: content is never stretched. */
-export async function decodeFitted(bytes: Buffer, width: number, height: number, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<RawImage> {
+/** Decodes (EXIF-rotated, sRGB, no alpha), optionally resized by `fit`, to an RGB RawImage. */
+async function decode(bytes: Buffer, limits: LoadLimits, fit?: (img: sharp.Sharp) => sharp.Sharp): Promise<RawImage> {
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels })
-      .rotate()
-      .resize(width, height, { fit: 'cover', position: 'centre', kernel: 'lanczos3' })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const rotated = sharp(bytes, { limitInputPixels: limits.maxPixels }).rotate();
+    const { data, info } = await (fit ? fit(rotated) : rotated).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
   } catch (err) {
     throw new ImageLoadError(`image: cannot decode (${(err as Error).message})`, { cause: err });
   }
 }
 
+/** Decodes and cover-crops (centre) an image to exactly width×height RGB: content is never stretched. */
+export function decodeFitted(bytes: Buffer, width: number, height: number, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<RawImage> {
+  return decode(bytes, limits, (img) => img.resize(width, height, { fit: 'cover', position: 'centre', kernel: 'lanczos3' }));
+}
+
 /** Decodes an image at its own size as RGB. */
-export async function decodeImage(bytes: Buffer, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<RawImage> {
-  try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: limits.maxPixels }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
-  } catch (err) {
-    throw new ImageLoadError(`image: cannot decode (${(err as Error).message})`, { cause: err });
-  }
+export function decodeImage(bytes: Buffer, limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<RawImage> {
+  return decode(bytes, limits);
 }
