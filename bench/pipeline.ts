@@ -38,22 +38,31 @@ async function pipelineVsFfmpeg(dir: string, c: Case): Promise<void> {
   const pipelineSeconds = (performance.now() - t0) / 1000;
   const frames = result.plan.totalFrames;
 
-  // The same frames, captured raw (untimed), then encoded by ffmpeg alone with the same arguments.
-  const raw = join(dir, `${c.label}.rgb`);
+  // The same frames, captured raw as they were streamed (untimed), then encoded by ffmpeg alone
+  // from a file with the same arguments.
+  const raw = join(dir, `${c.label}.raw`);
   const sink = createWriteStream(raw);
-  await render(body, { output: join(dir, `${c.label}-capture.mp4`), engine: 'mirror', onFrame: (_, f) => void sink.write(Buffer.from(f)) });
+  let pixelFormat = '';
+  await render(body, {
+    output: join(dir, `${c.label}-capture.mp4`),
+    engine: 'mirror',
+    onFrame: (_, f, format) => {
+      pixelFormat = format;
+      sink.write(Buffer.from(f));
+    },
+  });
   sink.end();
   await once(sink, 'finish');
   const t1 = performance.now();
   await run(ffmpegPath(), [
-    '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${c.width}x${c.height}`, '-framerate', '30', '-i', raw,
+    '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', pixelFormat, '-s', `${c.width}x${c.height}`, '-framerate', '30', '-i', raw,
     ...outputArgs('mp4', 30, DEFAULT_ENCODE), '-y', join(dir, `${c.label}-ffmpeg.mp4`),
   ]);
   const ffmpegSeconds = (performance.now() - t1) / 1000;
   await rm(raw);
   const pfps = frames / pipelineSeconds;
   const ffps = frames / ffmpegSeconds;
-  console.log(`| ${c.label} | ${frames} | ${pfps.toFixed(1)} | ${ffps.toFixed(1)} | ${(pfps / ffps).toFixed(2)} |`);
+  console.log(`| ${c.label} | ${frames} | ${pixelFormat} | ${pfps.toFixed(1)} | ${ffps.toFixed(1)} | ${(pfps / ffps).toFixed(2)} |`);
 }
 
 async function peakRss(steps: number): Promise<number> {
@@ -70,8 +79,8 @@ export async function benchPipeline(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'zoomwalk-bench-'));
   try {
     console.log(`\n## Pipeline (mirror engine, mp4 ${DEFAULT_ENCODE.preset} crf ${DEFAULT_ENCODE.crf}, ${wasmAvailable() ? 'WebAssembly SIMD' : 'plain JS'} resampler)\n`);
-    console.log('| size | frames | pipeline fps | ffmpeg-alone fps | ratio |');
-    console.log('| --- | --- | --- | --- | --- |');
+    console.log('| size | frames | frames streamed as | pipeline fps | ffmpeg-alone fps | ratio |');
+    console.log('| --- | --- | --- | --- | --- | --- |');
     for (const c of CASES) await pipelineVsFfmpeg(dir, c);
     console.log('\n## Peak RSS of the Node process (512×512, mixed walk of backward and pans, 60 frames a step, mp4 ultrafast)\n');
     const short = await peakRss(10);

@@ -13,13 +13,14 @@ export { planWalk, shrinkFactor, type WalkPlan, type PlannedStep } from './walk/
 export { interpolateViewport, type Viewport, type Rect } from './walk/geometry.js';
 export { unknownMask } from './walk/mask.js';
 export { Compositor, type ComposeOptions } from './frames/compose.js';
+export { rgbToYuv420, yuv420ToRgb, yuvFrameBytes } from './frames/yuv.js';
 export { createLayer, type Layer } from './frames/layer.js';
 export { createEngine, registerEngine, engineNames, DEFAULT_ENGINE, type EngineFactory, type EngineOptions } from './engines/registry.js';
 export { createMirrorEngine } from './engines/mirror.js';
 export { createClassicalEngine, type ClassicalOptions } from './engines/classical/index.js';
 export type { OutpaintEngine, OutpaintTask } from './engines/types.js';
 export { VideoEncoder, type EncoderOptions } from './video/encoder.js';
-export { DEFAULT_ENCODE, type EncodeSettings, type VideoFormat } from './video/formats.js';
+export { DEFAULT_ENCODE, preferredPixelFormat, type EncodeSettings, type PixelFormat, type VideoFormat } from './video/formats.js';
 export type { RawImage } from './image/raw.js';
 export { buildServer, DEFAULT_SERVER_OPTIONS, type ServerOptions } from './server/app.js';
 export type { JobQueue, JobRecord, JobStatus } from './server/jobs/types.js';

@@ -7,6 +7,7 @@ import { AbortError, EncoderError, EngineError } from '../src/errors.js';
 import { createMirrorEngine } from '../src/engines/mirror.js';
 import type { OutpaintEngine, OutpaintTask } from '../src/engines/types.js';
 import { decodeFitted } from '../src/image/load.js';
+import { rgbToYuv420, yuvFrameBytes } from '../src/frames/yuv.js';
 import type { RawImage } from '../src/image/raw.js';
 import { render } from '../src/render/render.js';
 import { psnr, texturedImage, writePng } from './helpers/images.js';
@@ -39,18 +40,37 @@ describe('render', () => {
     expect(result.outputs).toEqual([{ path: out, seed: 7, format: 'mp4', frames: 19, width: 96, height: 64, fps: 24 }]);
   });
 
-  it('starts on the fitted input and ends every step exactly on its keyframe', async () => {
+  it('starts on the fitted input and ends every step exactly on its keyframe (yuv420p stream)', async () => {
     const frames: Uint8Array[] = [];
+    const formats = new Set<string>();
     const keyframes: RawImage[] = [];
     const { readFile } = await import('node:fs/promises');
     const fitted = await decodeFitted(await readFile(image), 96, 64);
     await render(
       { image, walk_type: ['backward', 'right', 'down'], ...small },
-      { output: join(dir, 'k.mp4'), engine: 'mirror', onFrame: (_, f) => frames.push(f.slice()), onKeyframe: (_, k) => keyframes.push(k) },
+      { output: join(dir, 'k.mp4'), engine: 'mirror', onFrame: (_, f, format) => (frames.push(f.slice()), formats.add(format)), onKeyframe: (_, k) => keyframes.push(k) },
     );
     expect(frames).toHaveLength(19);
+    expect([...formats]).toEqual(['yuv420p']);
+    expect(frames[0]!.length).toBe(yuvFrameBytes(96, 64));
+    const yuv = (rgb: Uint8Array): Uint8Array => {
+      const out = new Uint8Array(yuvFrameBytes(96, 64));
+      rgbToYuv420(rgb, 96, 64, out);
+      return out;
+    };
+    expect(psnr(frames[0]!, yuv(fitted.data))).toBeGreaterThanOrEqual(40);
+    keyframes.forEach((k, i) => expect(psnr(frames[(i + 1) * 6]!, yuv(k.data))).toBeGreaterThanOrEqual(40));
+  });
+
+  it('streams RGB frames when asked (pixelFormat rgb24): frame 0 is the fitted input', async () => {
+    const frames: Uint8Array[] = [];
+    const { readFile } = await import('node:fs/promises');
+    const fitted = await decodeFitted(await readFile(image), 96, 64);
+    const out = join(dir, 'rgb.mp4');
+    await render({ image, walk_type: ['backward'], ...small }, { output: out, engine: 'mirror', pixelFormat: 'rgb24', onFrame: (_, f, format) => format === 'rgb24' && frames.push(f.slice()) });
+    expect(frames).toHaveLength(7);
     expect(psnr(frames[0]!, fitted.data)).toBeGreaterThanOrEqual(40);
-    keyframes.forEach((k, i) => expect(psnr(frames[(i + 1) * 6]!, k.data)).toBeGreaterThanOrEqual(40));
+    expect(await probe(out)).toMatchObject({ frames: 7, width: 96, height: 64 });
   });
 
   it('keeps every known pixel whatever the engine returns', async () => {

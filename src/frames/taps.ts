@@ -3,12 +3,14 @@ export type ResampleFilter = 'linear' | 'cubic';
 
 const SUPPORT: Record<ResampleFilter, number> = { linear: 1, cubic: 2 };
 
-function kernel(filter: ResampleFilter, x: number): number {
-  const a = Math.abs(x);
-  if (filter === 'linear') return a < 1 ? 1 - a : 0;
-  // Catmull-Rom (Keys a = -0.5): passes through the samples, so an unmoved layer is copied exactly.
-  if (a < 1) return 1.5 * a * a * a - 2.5 * a * a + 1;
-  if (a < 2) return -0.5 * a * a * a + 2.5 * a * a - 4 * a + 2;
+function linear(a: number): number {
+  return a < 1 ? 1 - a : 0;
+}
+
+/** Catmull-Rom (Keys a = -0.5): passes through the samples, so an unmoved layer is copied exactly. */
+function cubic(a: number): number {
+  if (a < 1) return (1.5 * a - 2.5) * a * a + 1;
+  if (a < 2) return ((-0.5 * a + 2.5) * a - 4) * a + 2;
   return 0;
 }
 
@@ -41,6 +43,8 @@ export function buildTaps(count: number, srcStart: number, step: number, srcSize
   const last = new Int32Array(count);
   const start = new Int32Array(count);
   const maxIndex = srcSize - 1;
+  const kernel = filter === 'linear' ? linear : cubic;
+  const inverse = 1 / widen;
   for (let i = 0; i < count; i++) {
     const centre = srcStart + (i + 0.5) * step - 0.5;
     const lo = Math.floor(centre - support) + 1;
@@ -50,7 +54,7 @@ export function buildTaps(count: number, srcStart: number, step: number, srcSize
     let mx = 0;
     for (let t = 0; t < taps; t++) {
       const s = lo + t;
-      const w = kernel(filter, (s - centre) / widen);
+      const w = kernel(Math.abs((s - centre) * inverse));
       const idx = s < 0 ? 0 : s > maxIndex ? maxIndex : s;
       offset[i * taps + t] = idx * stride;
       weight[i * taps + t] = w;

@@ -15,7 +15,7 @@ import { applyPreset } from '../request/presets.js';
 import { validateWalkRequest } from '../request/validate.js';
 import type { WalkRequest } from '../request/walk-request.js';
 import { VideoEncoder } from '../video/encoder.js';
-import type { EncodeSettings } from '../video/formats.js';
+import { preferredPixelFormat, type EncodeSettings, type PixelFormat } from '../video/formats.js';
 import { interpolateViewport } from '../walk/geometry.js';
 import { planWalk, type WalkPlan } from '../walk/plan.js';
 import { buildKeyframe } from './keyframe.js';
@@ -40,8 +40,14 @@ export interface RenderOptions {
   /** A keyframe finished by an earlier, interrupted run, or null: the engine then skips that step. */
   readonly resumeKeyframe?: (index: number, sample: number) => RawImage | null;
   readonly onWarning?: (message: string) => void;
-  /** Called with every raw RGB frame before it is encoded (previews, tests); must not keep it. */
-  readonly onFrame?: (index: number, frame: Uint8Array) => void;
+  /**
+   * Called with every raw frame before it is encoded (previews, tests); must not keep it. The
+   * frame is in `format`: yuv420p for mp4/webm unless `pixelFormat` says otherwise, rgb24 for gif
+   * (`yuv420ToRgb` converts).
+   */
+  readonly onFrame?: (index: number, frame: Uint8Array, format: PixelFormat) => void;
+  /** Pixel format of the frames streamed to ffmpeg; default: what the output format stores. */
+  readonly pixelFormat?: PixelFormat;
   readonly signal?: AbortSignal;
   readonly encode?: EncodeSettings;
   readonly filter?: ResampleFilter;
@@ -142,9 +148,11 @@ async function renderSample(job: SampleJob): Promise<RenderOutput> {
     return { ...result, frames: 1 };
   }
 
+  const pixelFormat = options.pixelFormat ?? preferredPixelFormat(request.outputFormat);
   const encoder = new VideoEncoder({
     output: job.path,
     format: request.outputFormat,
+    pixelFormat,
     width: plan.width,
     height: plan.height,
     fps: request.fps,
@@ -158,9 +166,10 @@ async function renderSample(job: SampleJob): Promise<RenderOutput> {
     const emit = async (layers: readonly Layer[], step: number, k: number): Promise<void> => {
       const camera = step < 0 ? plan.viewports[0]! : interpolateViewport(plan.viewports[step]!, plan.viewports[step + 1]!, k / plan.interpolationSteps, plan.width, plan.height);
       const frame = encoder.frameBuffer();
-      compositor.render(layers, camera, frame);
+      if (pixelFormat === 'yuv420p') compositor.renderYuv(layers, camera, frame);
+      else compositor.render(layers, camera, frame);
       // A plain Uint8Array view: its slice() copies, unlike Buffer's, and the buffer is reused.
-      options.onFrame?.(tracker.framesRendered, new Uint8Array(frame.buffer, frame.byteOffset, frame.length));
+      options.onFrame?.(tracker.framesRendered, new Uint8Array(frame.buffer, frame.byteOffset, frame.length), pixelFormat);
       await encoder.write(frame);
       tracker.framesRendered++;
       if (tracker.framesRendered % 30 === 0) tracker.report('frames');

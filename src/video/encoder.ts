@@ -1,11 +1,12 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { setImmediate } from 'node:timers/promises';
+import type { Worker } from 'node:worker_threads';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { AbortError, EncoderError } from '../errors.js';
+import { startWorker } from '../threads/start-worker.js';
+import type { FromEncoderThread, ToEncoderThread } from './encoder-messages.js';
 import { ffmpegPath } from './ffmpeg-path.js';
-import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type VideoFormat } from './formats.js';
-
+import { yuvFrameBytes } from '../frames/yuv.js';
+import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type PixelFormat, type VideoFormat } from './formats.js';
 /** What the encoder needs to know about the frames it will receive. */
 export interface EncoderOptions {
   readonly output: string;
@@ -13,110 +14,109 @@ export interface EncoderOptions {
   readonly width: number;
   readonly height: number;
   readonly fps: number;
+  /** Layout of the frames written: interleaved RGB (default) or planar yuv420p (what H.264 and VP9 store). */
+  readonly pixelFormat?: PixelFormat;
   readonly settings?: EncodeSettings;
   readonly signal?: AbortSignal;
   /** Called with the number of frames ffmpeg reports as encoded. */
   readonly onEncoded?: (frames: number) => void;
 }
 
-const STDERR_TAIL = 4000;
 const IN_FLIGHT_FRAMES = 4;
 const POOL_SIZE = IN_FLIGHT_FRAMES + 3;
-const YIELD_EVERY = 8;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  spawnError: string | null;
+}
 
 /**
- * Streams raw RGB frames into ffmpeg's stdin. Output goes to a hidden temporary file
+ * Streams raw RGB frames into ffmpeg's stdin. A worker thread owns ffmpeg and its pipe, so
+ * ffmpeg is fed while this thread composites; frames travel to it without a copy (their
+ * memory is transferred) and come back for reuse. Output goes to a hidden temporary file
  * renamed into place on success, so a failure or abort never leaves a partial video.
  */
 export class VideoEncoder {
-  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly worker: Worker;
   private readonly temp: string;
-  private stderr = '';
-  private exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  private exited: Exit | null = null;
   private readonly exit: Promise<void>;
-  private spawnError: Error | null = null;
   private readonly frameBytes: number;
+  private readonly pixelFormat: PixelFormat;
   private readonly pool: Buffer[] = [];
-  private readonly inFlight: { written: Promise<void>; buffer: Buffer | null }[] = [];
-  private sinceYield = 0;
+  private inFlight = 0;
+  private wake: (() => void) | null = null;
   private readonly onAbort = (): void => this.kill();
 
   constructor(private readonly opts: EncoderOptions) {
     if (opts.width % 2 !== 0 || opts.height % 2 !== 0) {
       throw new EncoderError(`frame size ${opts.width}×${opts.height} must be even for yuv420p`, '');
     }
-    this.frameBytes = opts.width * opts.height * 3;
+    this.pixelFormat = opts.pixelFormat ?? 'rgb24';
+    this.frameBytes = this.pixelFormat === 'yuv420p' ? yuvFrameBytes(opts.width, opts.height) : opts.width * opts.height * 3;
     this.temp = join(dirname(opts.output), `.${basename(opts.output)}.${process.pid}.part`);
     const args = [
       '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1',
-      '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${opts.width}x${opts.height}`, '-framerate', String(opts.fps), '-i', 'pipe:0',
+      '-f', 'rawvideo', '-pix_fmt', this.pixelFormat, '-s', `${opts.width}x${opts.height}`, '-framerate', String(opts.fps), '-i', 'pipe:0',
       ...outputArgs(opts.format, opts.fps, opts.settings ?? DEFAULT_ENCODE),
       '-y', this.temp,
     ];
-    this.proc = spawn(ffmpegPath(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stderr.setEncoding('utf8');
-    this.proc.stderr.on('data', (d: string) => {
-      this.stderr = (this.stderr + d).slice(-STDERR_TAIL);
-    });
-    this.proc.stdout.setEncoding('utf8');
-    this.proc.stdout.on('data', (d: string) => {
-      // -progress prints key=value blocks; frame= is the count encoded so far.
-      const m = /frame=(\d+)\s*$/m.exec(d);
-      if (m && opts.onEncoded) opts.onEncoded(Number(m[1]));
-    });
-    // EPIPE on stdin is reported through the exit status and stderr instead.
-    this.proc.stdin.on('error', () => undefined);
+    this.worker = startWorker(import.meta.url, 'encoder-thread', { workerData: { ffmpeg: ffmpegPath(), args } });
     this.exit = new Promise((resolve) => {
-      this.proc.on('error', (err) => {
-        this.spawnError = err;
-        this.exited = { code: null, signal: null };
+      const done = (e: Exit): void => {
+        this.exited ??= e;
+        this.wake?.();
         resolve();
+      };
+      this.worker.on('message', (m: FromEncoderThread) => {
+        if (m.type === 'written') {
+          this.inFlight--;
+          if (this.pool.length < POOL_SIZE) this.pool.push(Buffer.from(m.data));
+          this.wake?.();
+        } else if (m.type === 'encoded') {
+          opts.onEncoded?.(m.frames);
+        } else {
+          done(m);
+        }
       });
-      this.proc.on('close', (code, signal) => {
-        this.exited = { code, signal };
-        resolve();
-      });
+      this.worker.on('error', (err) => done({ code: null, signal: null, stderr: '', spawnError: `encoder thread failed: ${err.message}` }));
+      this.worker.on('exit', () => done({ code: null, signal: null, stderr: '', spawnError: 'encoder thread stopped unexpectedly' }));
     });
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   /** A frame-sized buffer to render into; buffers come back to the pool once ffmpeg's pipe has them. */
   frameBuffer(): Buffer {
-    return this.pool.pop() ?? Buffer.allocUnsafeSlow(this.frameBytes);
+    return this.pool.pop() ?? Buffer.from(new ArrayBuffer(this.frameBytes));
   }
 
   /**
-   * Writes one frame and returns once at most IN_FLIGHT_FRAMES are queued. Waiting on the
-   * oldest frame's write (not on 'drain', which fires only when the queue is empty) keeps
-   * ffmpeg fed while the next frame is rendered.
+   * Hands one frame to the encoder thread and returns once at most IN_FLIGHT_FRAMES are
+   * queued. A buffer from frameBuffer() moves to that thread (it is empty afterwards);
+   * any other is copied.
    */
   async write(frame: Uint8Array): Promise<void> {
     if (frame.length !== this.frameBytes) {
-      throw new EncoderError(`frame has ${frame.length} bytes, expected ${this.frameBytes} (${this.opts.width}×${this.opts.height} RGB)`, '');
+      throw new EncoderError(`frame has ${frame.length} bytes, expected ${this.frameBytes} (${this.opts.width}×${this.opts.height} ${this.pixelFormat})`, '');
     }
     this.checkAlive();
-    let done!: () => void;
-    const written = new Promise<void>((resolve) => (done = resolve));
-    this.proc.stdin.write(frame, () => done());
-    this.inFlight.push({ written, buffer: Buffer.isBuffer(frame) ? frame : null });
-    while (this.inFlight.length > IN_FLIGHT_FRAMES) {
-      const oldest = this.inFlight.shift()!;
-      await Promise.race([oldest.written, this.exit]);
-      this.checkAlive();
-      if (oldest.buffer && this.pool.length < POOL_SIZE) this.pool.push(oldest.buffer);
+    const whole = frame.byteOffset === 0 && frame.buffer.byteLength === this.frameBytes && frame.buffer instanceof ArrayBuffer;
+    const data = whole ? (frame.buffer as ArrayBuffer) : frame.slice().buffer;
+    this.post({ type: 'frame', data }, [data]);
+    this.inFlight++;
+    while (this.inFlight > IN_FLIGHT_FRAMES && !this.exited) {
+      await new Promise<void>((resolve) => (this.wake = resolve));
+      this.wake = null;
     }
-    if (++this.sinceYield >= YIELD_EVERY) {
-      // Let I/O events (ffmpeg's exit, progress, abort) through even when writes never block.
-      this.sinceYield = 0;
-      await setImmediate();
-      this.checkAlive();
-    }
+    this.checkAlive();
   }
 
   /** Closes stdin, waits for ffmpeg, and moves the finished file into place. */
   async finish(): Promise<string> {
     this.checkAlive();
-    this.proc.stdin.end();
+    this.post({ type: 'end' });
     await this.exit;
     this.opts.signal?.removeEventListener('abort', this.onAbort);
     if (this.opts.signal?.aborted) {
@@ -140,7 +140,11 @@ export class VideoEncoder {
   }
 
   private kill(): void {
-    if (!this.exited) this.proc.kill('SIGKILL');
+    if (!this.exited) this.post({ type: 'kill' });
+  }
+
+  private post(m: ToEncoderThread, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(m, transfer);
   }
 
   private checkAlive(): void {
@@ -149,9 +153,10 @@ export class VideoEncoder {
   }
 
   private failure(): EncoderError {
-    if (this.spawnError) return new EncoderError(`could not start ffmpeg (${ffmpegPath()}): ${this.spawnError.message}`, '', { cause: this.spawnError });
-    const how = this.exited?.signal ? `was killed by ${this.exited.signal}` : `exited with code ${String(this.exited?.code)}`;
-    return new EncoderError(`ffmpeg ${how}`, this.stderr.trim());
+    const e = this.exited;
+    if (e?.spawnError) return new EncoderError(`could not start ffmpeg (${ffmpegPath()}): ${e.spawnError}`, '');
+    const how = e?.signal ? `was killed by ${e.signal}` : `exited with code ${String(e?.code)}`;
+    return new EncoderError(`ffmpeg ${how}`, e?.stderr.trim() ?? '');
   }
 
   private async cleanup(): Promise<void> {

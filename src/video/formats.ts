@@ -1,6 +1,14 @@
 /** Encoder settings per container; mp4 is H.264 yuv420p with +faststart for web players. */
 export type VideoFormat = 'mp4' | 'webm' | 'gif';
 
+/** Raw frame layouts the encoder accepts on stdin. */
+export type PixelFormat = 'rgb24' | 'yuv420p';
+
+/** What frames a format is best fed: the pixel format it stores, so ffmpeg converts nothing. */
+export function preferredPixelFormat(format: VideoFormat): PixelFormat {
+  return format === 'gif' ? 'rgb24' : 'yuv420p';
+}
+
 /** Quality knobs a caller may override; defaults favour quality over encode speed. */
 export interface EncodeSettings {
   /** x264 preset for mp4 (ultrafast … veryslow). */

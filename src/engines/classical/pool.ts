@@ -2,29 +2,14 @@
  * A small lazily-started pool of refinement workers. Cancelling terminates the busy workers
  * (PatchMatch loops don't yield), and fresh ones are started on the next run.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../threads/start-worker.js';
 import { AbortError } from '../../errors.js';
 import type { RefineJob } from './patchmatch.js';
 
 interface Slot {
   worker: Worker;
   busy: boolean;
-}
-
-/**
- * Starts a refinement worker both from compiled dist/ (.js) and from TypeScript sources
- * (vitest, tsx): there the worker first registers tsx's loader, then imports the .ts entry.
- */
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here));
-  // tsx's ESM API (the `import` condition of tsx/esm/api); require.resolve would give the CJS one.
-  const api = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
-  const entry = new URL('./worker.ts', here).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
 }
 
 export class RefinePool {
@@ -102,7 +87,7 @@ export class RefinePool {
     const idle = this.slots.find((s) => !s.busy);
     if (idle) return idle;
     if (this.slots.length >= this.size) return undefined;
-    const worker = startWorker();
+    const worker = startWorker(import.meta.url, 'worker');
     worker.unref();
     const slot = { worker, busy: false };
     this.slots.push(slot);

@@ -1,0 +1,250 @@
+// Planar kernels: the video path composites Y, U and V planes (yuv420p) directly, so a
+// SIMD lane never idles on a padding channel, chroma costs a quarter of luma, and ffmpeg
+// receives half the bytes and converts nothing. src/frames/planar.ts drives these; the
+// plain-JS reference renders RGB and converts (src/frames/yuv.ts).
+//
+// Layout: a plane image is f32 samples, each row padded with `pad` copies of its edge sample
+// on both sides (taps never clamp). The horizontal buffer is one f32 row of `nc` samples per
+// source row. Frames are u8 planes.
+
+// BT.601 limited range, the conversion ffmpeg applies to rgb24 input by default.
+const YR: f32 = 65.481 / 255, YG: f32 = 128.553 / 255, YB: f32 = 24.966 / 255;
+const UR: f32 = -37.797 / 255, UG: f32 = -74.203 / 255, UB: f32 = 112.0 / 255;
+const VR: f32 = 112.0 / 255, VG: f32 = -93.786 / 255, VB: f32 = -18.214 / 255;
+
+@inline
+function padRow(row: usize, width: i32, pad: i32): void {
+  const left = load<f32>(row + (<usize>pad << 2));
+  const right = load<f32>(row + (<usize>(pad + width - 1) << 2));
+  for (let i = 0; i < pad; i++) {
+    store<f32>(row + (<usize>i << 2), left);
+    store<f32>(row + (<usize>(pad + width + i) << 2), right);
+  }
+}
+
+/**
+ * Converts an RGB u8 image to padded f32 planes: Y at full size, U and V at ⌈w/2⌉×⌈h/2⌉
+ * from the mean of each 2×2 block (odd edges repeat the last pixel).
+ */
+export function expandYuv(src: usize, width: i32, height: i32, pad: i32, dstY: usize, dstU: usize, dstV: usize): void {
+  const ys = <usize>(width + 2 * pad) << 2;
+  for (let y = 0; y < height; y++) {
+    const s = src + <usize>(y * width) * 3;
+    const d = dstY + <usize>y * ys;
+    for (let x = 0; x < width; x++) {
+      const p = s + <usize>x * 3;
+      store<f32>(d + (<usize>(pad + x) << 2), 16 + YR * <f32>load<u8>(p) + YG * <f32>load<u8>(p, 1) + YB * <f32>load<u8>(p, 2));
+    }
+    padRow(d, width, pad);
+  }
+  const cw = (width + 1) >> 1;
+  const chh = (height + 1) >> 1;
+  const cs = <usize>(cw + 2 * pad) << 2;
+  for (let y = 0; y < chh; y++) {
+    const r0 = src + <usize>(2 * y * width) * 3;
+    const r1 = src + <usize>(min(2 * y + 1, height - 1) * width) * 3;
+    const du = dstU + <usize>y * cs;
+    const dv = dstV + <usize>y * cs;
+    for (let x = 0; x < cw; x++) {
+      const c0 = <usize>(2 * x) * 3;
+      const c1 = <usize>min(2 * x + 1, width - 1) * 3;
+      const r: f32 = 0.25 * <f32>(<i32>load<u8>(r0 + c0) + <i32>load<u8>(r0 + c1) + <i32>load<u8>(r1 + c0) + <i32>load<u8>(r1 + c1));
+      const g: f32 = 0.25 * <f32>(<i32>load<u8>(r0 + c0, 1) + <i32>load<u8>(r0 + c1, 1) + <i32>load<u8>(r1 + c0, 1) + <i32>load<u8>(r1 + c1, 1));
+      const b: f32 = 0.25 * <f32>(<i32>load<u8>(r0 + c0, 2) + <i32>load<u8>(r0 + c1, 2) + <i32>load<u8>(r1 + c0, 2) + <i32>load<u8>(r1 + c1, 2));
+      store<f32>(du + (<usize>(pad + x) << 2), 128 + UR * r + UG * g + UB * b);
+      store<f32>(dv + (<usize>(pad + x) << 2), 128 + VR * r + VG * g + VB * b);
+    }
+    padRow(du, cw, pad);
+    padRow(dv, cw, pad);
+  }
+}
+
+/** Sums of the four lanes of a, b, c and d, as one vector. */
+@inline
+function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(i32x4.shuffle(a, b, 0, 1, 4, 5), i32x4.shuffle(a, b, 2, 3, 6, 7));
+  const cd = f32x4.add(i32x4.shuffle(c, d, 0, 1, 4, 5), i32x4.shuffle(c, d, 2, 3, 6, 7));
+  return f32x4.add(i32x4.shuffle(ab, cd, 0, 2, 4, 6), i32x4.shuffle(ab, cd, 1, 3, 5, 7));
+}
+
+/** Dot product of the 4 (or 8) taps at `p` with the weights at `w`, as a vector to be lane-summed. */
+@inline
+function taps4(p: usize, w: usize, eight: bool): v128 {
+  let a = f32x4.mul(v128.load(p), v128.load(w));
+  if (eight) a = f32x4.add(a, f32x4.mul(v128.load(p, 16), v128.load(w, 16)));
+  return a;
+}
+
+/** Horizontal pass of one padded row into buf samples [from, to): per-sample taps. */
+function hspan(row: usize, off: usize, wt: usize, t4: i32, buf: usize, from: i32, to: i32): void {
+  const eight = t4 == 8;
+  const wstride = <usize>t4 << 2;
+  let u = from;
+  for (; u + 4 <= to; u += 4) {
+    const o = off + (<usize>u << 2);
+    const w = wt + <usize>u * wstride;
+    const a = taps4(row + <usize>load<i32>(o), w, eight);
+    const b = taps4(row + <usize>load<i32>(o, 4), w + wstride, eight);
+    const c = taps4(row + <usize>load<i32>(o, 8), w + 2 * wstride, eight);
+    const d = taps4(row + <usize>load<i32>(o, 12), w + 3 * wstride, eight);
+    v128.store(buf + (<usize>u << 2), hsum4(a, b, c, d));
+  }
+  for (; u < to; u++) {
+    const p = row + <usize>load<i32>(off + (<usize>u << 2));
+    const w = wt + <usize>u * wstride;
+    let s: f32 = 0;
+    for (let t = 0; t < t4; t++) s += load<f32>(p + (<usize>t << 2)) * load<f32>(w + (<usize>t << 2));
+    store<f32>(buf + (<usize>u << 2), s);
+  }
+}
+
+/** Horizontal pass for a pure translation: 4 shared weights, consecutive samples from `p`. */
+function hshiftSpan(p: usize, sw: usize, buf: usize, from: i32, to: i32): void {
+  const w0 = f32x4.splat(load<f32>(sw)), w1 = f32x4.splat(load<f32>(sw, 4)), w2 = f32x4.splat(load<f32>(sw, 8)), w3 = f32x4.splat(load<f32>(sw, 12));
+  let u = from;
+  for (; u + 4 <= to; u += 4) {
+    const q = p + (<usize>u << 2);
+    let acc = f32x4.mul(v128.load(q), w0);
+    acc = f32x4.add(acc, f32x4.mul(v128.load(q, 4), w1));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(q, 8), w2));
+    acc = f32x4.add(acc, f32x4.mul(v128.load(q, 12), w3));
+    v128.store(buf + (<usize>u << 2), acc);
+  }
+  for (; u < to; u++) {
+    const q = p + (<usize>u << 2);
+    store<f32>(buf + (<usize>u << 2), load<f32>(q) * load<f32>(sw) + load<f32>(q, 4) * load<f32>(sw, 4) + load<f32>(q, 8) * load<f32>(sw, 8) + load<f32>(q, 12) * load<f32>(sw, 12));
+  }
+}
+
+/**
+ * Horizontal pass of source rows [srcLo, srcLo + nRows) of a padded plane into buf (nc samples
+ * a row). Rows whose `needMiddle` byte is 0 skip the hole columns [hc0, hc1). When `shift` is
+ * set, every sample reads 4 consecutive samples from column `first` + u with the weights at `sw`.
+ */
+export function hpass(src: usize, stride: i32, srcLo: i32, nRows: i32, off: usize, wt: usize, t4: i32, buf: usize, nc: i32, needMiddle: usize, hc0: i32, hc1: i32, shift: i32, first: i32, sw: usize): void {
+  for (let k = 0; k < nRows; k++) {
+    const row = src + <usize>((srcLo + k) * stride);
+    const out = buf + <usize>(k * nc) * 4;
+    const skip = hc1 > hc0 && load<u8>(needMiddle + <usize>k) == 0;
+    if (shift) {
+      const p = row + (<usize>first << 2);
+      if (skip) {
+        hshiftSpan(p, sw, out, 0, hc0);
+        hshiftSpan(p, sw, out, hc1, nc);
+      } else hshiftSpan(p, sw, out, 0, nc);
+    } else if (skip) {
+      hspan(row, off, wt, t4, out, 0, hc0);
+      hspan(row, off, wt, t4, out, hc1, nc);
+    } else hspan(row, off, wt, t4, out, 0, nc);
+  }
+}
+
+@inline
+function bytes4(v: v128): v128 {
+  return i32x4.trunc_sat_f32x4_s(f32x4.nearest(v));
+}
+
+@inline
+function widen(p: usize): v128 {
+  return f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p))));
+}
+
+// Row pointers and weights of the current output row (up to 8 taps in globals the inlined
+// sum reads; wider kernels fall back to a loop).
+let b0: usize = 0, b1: usize = 0, b2: usize = 0, b3: usize = 0, b4: usize = 0, b5: usize = 0;
+let w0 = f32x4.splat(0), w1 = f32x4.splat(0), w2 = f32x4.splat(0), w3 = f32x4.splat(0), w4 = f32x4.splat(0), w5 = f32x4.splat(0);
+let nTaps = 0;
+let rowTable: usize = 0, weightTable: usize = 0, rowBytes: usize = 0, bufBase: usize = 0;
+
+@inline
+function column4(q: usize): v128 {
+  let acc = f32x4.mul(v128.load(b0 + q), w0);
+  if (nTaps > 1) acc = f32x4.add(acc, f32x4.mul(v128.load(b1 + q), w1));
+  if (nTaps > 2) acc = f32x4.add(acc, f32x4.mul(v128.load(b2 + q), w2));
+  if (nTaps > 3) acc = f32x4.add(acc, f32x4.mul(v128.load(b3 + q), w3));
+  if (nTaps > 4) acc = f32x4.add(acc, f32x4.mul(v128.load(b4 + q), w4));
+  if (nTaps > 5) acc = f32x4.add(acc, f32x4.mul(v128.load(b5 + q), w5));
+  for (let t = 6; t < nTaps; t++) {
+    const r = bufBase + <usize>load<i32>(rowTable + (<usize>t << 2)) * rowBytes + q;
+    acc = f32x4.add(acc, f32x4.mul(v128.load(r), f32x4.splat(load<f32>(weightTable + (<usize>t << 2)))));
+  }
+  return acc;
+}
+
+/** Output samples [from, to) of one row: opaque (alphaX 0, ay 1) or blended over what `out` holds. */
+function vspan(out: usize, from: i32, to: i32, alphaX: usize, ay: f32): void {
+  const opaque = alphaX == 0 && ay >= 1;
+  const ayv = f32x4.splat(ay);
+  let o = from;
+  if (opaque) {
+    for (; o + 16 <= to; o += 16) {
+      const q = <usize>o << 2;
+      const a = i16x8.narrow_i32x4_s(bytes4(column4(q)), bytes4(column4(q + 16)));
+      const b = i16x8.narrow_i32x4_s(bytes4(column4(q + 32)), bytes4(column4(q + 48)));
+      v128.store(out + <usize>o, i8x16.narrow_i16x8_u(a, b));
+    }
+  }
+  for (; o + 4 <= to; o += 4) {
+    const q = <usize>o << 2;
+    let acc = column4(q);
+    const d = out + <usize>o;
+    if (!opaque) {
+      const a = alphaX == 0 ? ayv : f32x4.mul(v128.load(alphaX + q), ayv);
+      const old = widen(d);
+      acc = f32x4.add(old, f32x4.mul(f32x4.sub(acc, old), a));
+    }
+    const h = i16x8.narrow_i32x4_s(bytes4(acc), bytes4(acc));
+    v128.store32_lane(d, i8x16.narrow_i16x8_u(h, h), 0);
+  }
+  for (; o < to; o++) {
+    const q = <usize>o << 2;
+    let v = f32x4.extract_lane(column4(q), 0);
+    const d = out + <usize>o;
+    if (!opaque) {
+      const a: f32 = alphaX == 0 ? ay : load<f32>(alphaX + q) * ay;
+      const old = <f32>load<u8>(d);
+      v = old + (v - old) * a;
+    }
+    const r = nearest<f32>(v);
+    store<u8>(d, <u8>(r <= 0 ? 0 : r >= 255 ? 255 : <i32>r));
+  }
+}
+
+/**
+ * Vertical pass into output rows [0, nr) of a plane (row v at out + v·outStride): row v combines
+ * buf rows rows[v·taps + t] with weights[v·taps + t]. Rows in [hr0, hr1) skip columns [hc0, hc1)
+ * (a layer above covers them). Columns [solid0, solid1) are opaque along x; outside it alphaX (one
+ * f32 per column, or 0) fades. alphaY (one f32 per row, or 0 = opaque) fades every column.
+ */
+export function vpass(buf: usize, nc: i32, rows: usize, weights: usize, taps: i32, nr: i32, out: usize, outStride: i32, hr0: i32, hr1: i32, hc0: i32, hc1: i32, solid0: i32, solid1: i32, alphaX: usize, alphaY: usize): void {
+  nTaps = taps;
+  rowBytes = <usize>nc << 2;
+  bufBase = buf;
+  for (let v = 0; v < nr; v++) {
+    rowTable = rows + (<usize>(v * taps) << 2);
+    weightTable = weights + (<usize>(v * taps) << 2);
+    const n = taps < 6 ? taps : 6;
+    b0 = buf + <usize>load<i32>(rowTable) * rowBytes; w0 = f32x4.splat(load<f32>(weightTable));
+    b1 = n > 1 ? buf + <usize>load<i32>(rowTable, 4) * rowBytes : b0; w1 = f32x4.splat(n > 1 ? load<f32>(weightTable, 4) : 0);
+    b2 = n > 2 ? buf + <usize>load<i32>(rowTable, 8) * rowBytes : b0; w2 = f32x4.splat(n > 2 ? load<f32>(weightTable, 8) : 0);
+    b3 = n > 3 ? buf + <usize>load<i32>(rowTable, 12) * rowBytes : b0; w3 = f32x4.splat(n > 3 ? load<f32>(weightTable, 12) : 0);
+    b4 = n > 4 ? buf + <usize>load<i32>(rowTable, 16) * rowBytes : b0; w4 = f32x4.splat(n > 4 ? load<f32>(weightTable, 16) : 0);
+    b5 = n > 5 ? buf + <usize>load<i32>(rowTable, 20) * rowBytes : b0; w5 = f32x4.splat(n > 5 ? load<f32>(weightTable, 20) : 0);
+    const ay: f32 = alphaY == 0 ? 1 : load<f32>(alphaY + (<usize>v << 2));
+    if (ay <= 0) continue;
+    const o = out + <usize>(v * outStride);
+    const holed = v >= hr0 && v < hr1 && hc1 > hc0;
+    span(o, 0, holed ? hc0 : nc, solid0, solid1, alphaX, ay);
+    if (holed) span(o, hc1, nc, solid0, solid1, alphaX, ay);
+  }
+}
+
+/** Columns [a, b) of one row, split so the opaque middle takes the fast path. */
+@inline
+function span(out: usize, a: i32, b: i32, solid0: i32, solid1: i32, alphaX: usize, ay: f32): void {
+  const m0 = min(max(a, solid0), b);
+  const m1 = max(min(b, solid1), m0);
+  if (m0 > a) vspan(out, a, m0, alphaX, ay);
+  if (m1 > m0) vspan(out, m0, m1, 0, ay);
+  if (b > m1) vspan(out, m1, b, alphaX, ay);
+}

@@ -1,0 +1,115 @@
+import type { RawImage } from '../image/raw.js';
+import type { LayerDraw, Plane } from './layer-draw.js';
+import { claimSlot, WasmArena, type ImageSlot } from './wasm-arena.js';
+import { yuvFrameBytes } from './yuv.js';
+
+// Edge samples replicated on each side of a plane row: more than the widest kernel's reach.
+const PAD = 8;
+
+/** yuv420p black (limited range), for frames the bottom layer does not cover. */
+const BLACK = [16, 128, 128] as const;
+
+/**
+ * Composites yuv420p frames on the WebAssembly SIMD kernel: each layer level is converted
+ * once to padded f32 Y/U/V planes, and each plane of a frame takes one horizontal and one
+ * vertical pass per layer, whole (the row loops run inside WebAssembly).
+ */
+export class PlanarKernel {
+  private readonly arena = new WasmArena();
+  private readonly slots: ImageSlot[] = [];
+  private frameNo = 0;
+  private frameAt = 0;
+  private offsets = new Int32Array(0);
+  private weights = new Float32Array(0);
+  private rowIdx = new Int32Array(0);
+
+  constructor(private readonly width: number, private readonly height: number) {}
+
+  /** The output planes of a frame: Y at full size, then U and V at half. */
+  planes(): Plane[] {
+    const c = { width: this.width >> 1, height: this.height >> 1, sub: 2 } as const;
+    return [{ width: this.width, height: this.height, sub: 1 }, c, c];
+  }
+
+  beginFrame(clear: boolean): void {
+    this.frameNo++;
+    this.frameAt = this.arena.block('frame', yuvFrameBytes(this.width, this.height));
+    if (!clear) return;
+    let at = this.frameAt;
+    this.planes().forEach((p, i) => {
+      this.arena.bytes.fill(BLACK[i]!, at, at + p.width * p.height);
+      at += p.width * p.height;
+    });
+  }
+
+  /** Offsets of the image's Y, U and V planes in linear memory, converting them on first use. */
+  private planeSlots(img: RawImage): number[] {
+    const cw = Math.ceil(img.width / 2);
+    const ch = Math.ceil(img.height / 2);
+    const ySize = (img.width + 2 * PAD) * img.height * 4;
+    const cSize = (cw + 2 * PAD) * ch * 4;
+    const full = (this.width + 2 * PAD) * this.height * 4 + 2 * ((this.width >> 1) + 2 * PAD) * (this.height >> 1) * 4;
+    const { slot, hit } = claimSlot(this.arena, this.slots, img.data, ySize + 2 * cSize, full, this.frameNo);
+    const at = [slot.offset, slot.offset + ySize, slot.offset + ySize + cSize];
+    if (!hit) {
+      const stage = this.arena.put('stage', img.data);
+      this.arena.x.expandYuv(stage, img.width, img.height, PAD, at[0]!, at[1]!, at[2]!);
+    }
+    return at;
+  }
+
+  /** Draws one layer into plane `index` (0 Y, 1 U, 2 V). */
+  drawLayer(d: LayerDraw, index: number, plane: Plane): void {
+    const { arena } = this;
+    const src = this.planeSlots(d.image)[index]!;
+    const stride = (d.srcWidth + 2 * PAD) * 4;
+    const nc = d.cols.hi - d.cols.lo;
+    const nr = d.rows.hi - d.rows.lo;
+    const { tx, ty } = d;
+    if (tx.taps > 8) throw new Error(`resampling kernel of ${tx.taps} taps is wider than the planar kernel's 8`);
+    const t4 = tx.taps <= 4 ? 4 : 8;
+
+    let offAt = 0;
+    let wtAt = 0;
+    let swAt = 0;
+    let first = 0;
+    if (d.shift) {
+      first = d.shift.first + PAD;
+      swAt = arena.put('shiftWeights', d.shift.weights);
+      if (d.shift.first < -PAD || d.shift.first + nc + 3 > d.srcWidth + PAD) throw new Error('resampling kernel wider than the row padding');
+    } else {
+      if (this.offsets.length < nc) this.offsets = new Int32Array(nc);
+      if (this.weights.length < nc * t4) this.weights = new Float32Array(nc * t4);
+      const w = this.weights.subarray(0, nc * t4).fill(0);
+      for (let u = 0; u < nc; u++) {
+        const s = tx.start[u]!;
+        if (s < -PAD || s + t4 > d.srcWidth + PAD) throw new Error('resampling kernel wider than the row padding');
+        this.offsets[u] = (s + PAD) * 4;
+        for (let t = 0; t < tx.taps; t++) w[u * t4 + t] = tx.weight[u * tx.taps + t]!;
+      }
+      offAt = arena.put('offsets', this.offsets.subarray(0, nc));
+      wtAt = arena.put('hweights', w);
+    }
+    const needAt = arena.put('needMiddle', d.needMiddle);
+    const bufAt = arena.block('buf', d.nSrc * nc * 4);
+    const hole = d.hole;
+    arena.x.hpass(src, stride, d.srcLo, d.nSrc, offAt, wtAt, t4, bufAt, nc, needAt, hole?.cols.lo ?? 0, hole?.cols.hi ?? 0, d.shift ? 1 : 0, first, swAt);
+
+    const TY = ty.taps;
+    if (this.rowIdx.length < nr * TY) this.rowIdx = new Int32Array(nr * TY);
+    for (let i = 0; i < nr * TY; i++) this.rowIdx[i] = ty.offset[i]! - d.srcLo;
+    const rowsAt = arena.put('rowIdx', this.rowIdx.subarray(0, nr * TY));
+    const vwAt = arena.put('vweights', ty.weight);
+    const axAt = d.alphaX ? arena.put('alphaX', d.alphaX) : 0;
+    const ayAt = d.alphaY ? arena.put('alphaY', d.alphaY) : 0;
+    let planeAt = this.frameAt;
+    const planes = this.planes();
+    for (let i = 0; i < index; i++) planeAt += planes[i]!.width * planes[i]!.height;
+    const out = planeAt + d.rows.lo * plane.width + d.cols.lo;
+    arena.x.vpass(bufAt, nc, rowsAt, vwAt, TY, nr, out, plane.width, hole?.rows.lo ?? 0, hole?.rows.hi ?? 0, hole?.cols.lo ?? 0, hole?.cols.hi ?? 0, d.solid.lo, d.solid.hi, axAt, ayAt);
+  }
+
+  endFrame(frame: Uint8Array): void {
+    frame.set(this.arena.bytes.subarray(this.frameAt, this.frameAt + frame.length));
+  }
+}
