@@ -13,7 +13,7 @@ function reflect(i: number, lo: number, hi: number): number {
   return lo + (k < n ? k : period - 1 - k);
 }
 
-/** Box-blurs the masked pixels along rows then columns; known pixels are read, never written. */
+/** Box-blurs the masked pixels along rows then columns (running sums); known pixels are read, never written. */
 function blurMasked(img: RawImage, mask: Uint8Array, radius: number): void {
   const { width: w, height: h } = img;
   const src = img.data;
@@ -21,18 +21,33 @@ function blurMasked(img: RawImage, mask: Uint8Array, radius: number): void {
     const copy = src.slice();
     const len = horizontal ? w : h;
     const lines = horizontal ? h : w;
+    // Pixel index of position i on a line: base + i·step.
+    const step = horizontal ? 1 : w;
     for (let line = 0; line < lines; line++) {
+      const base = horizontal ? line * w : line;
+      let r = 0, g = 0, b = 0;
+      // Window [lo, hi] around i, clipped to the line.
+      let lo = 0;
+      let hi = -1;
       for (let i = 0; i < len; i++) {
-        const p = horizontal ? line * w + i : i * w + line;
-        if (mask[p] === 0) continue;
-        let r = 0, g = 0, b = 0, n = 0;
-        for (let k = Math.max(0, i - radius); k <= Math.min(len - 1, i + radius); k++) {
-          const q = (horizontal ? line * w + k : k * w + line) * 3;
+        const want = Math.min(len - 1, i + radius);
+        while (hi < want) {
+          hi++;
+          const q = (base + hi * step) * 3;
           r += copy[q]!;
           g += copy[q + 1]!;
           b += copy[q + 2]!;
-          n++;
         }
+        while (lo < i - radius) {
+          const q = (base + lo * step) * 3;
+          r -= copy[q]!;
+          g -= copy[q + 1]!;
+          b -= copy[q + 2]!;
+          lo++;
+        }
+        const p = base + i * step;
+        if (mask[p] === 0) continue;
+        const n = hi - lo + 1;
         src[p * 3] = r / n;
         src[p * 3 + 1] = g / n;
         src[p * 3 + 2] = b / n;

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
@@ -22,8 +23,12 @@ export interface EncoderOptions {
   readonly onEncoded?: (frames: number) => void;
 }
 
-const IN_FLIGHT_FRAMES = 4;
-const POOL_SIZE = IN_FLIGHT_FRAMES + 3;
+// Frames queued for ffmpeg: enough to cover its start-up and x264's bursty intake (lookahead,
+// frame threads), bounded in bytes so memory does not depend on the video's length.
+const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+const MIN_IN_FLIGHT = 4;
+const MAX_IN_FLIGHT = 64;
+const YIELD_EVERY = 4;
 
 interface Exit {
   code: number | null;
@@ -47,6 +52,8 @@ export class VideoEncoder {
   private readonly pixelFormat: PixelFormat;
   private readonly pool: Buffer[] = [];
   private inFlight = 0;
+  private sinceYield = 0;
+  private readonly maxInFlight: number;
   private wake: (() => void) | null = null;
   private readonly onAbort = (): void => this.kill();
 
@@ -56,6 +63,7 @@ export class VideoEncoder {
     }
     this.pixelFormat = opts.pixelFormat ?? 'rgb24';
     this.frameBytes = this.pixelFormat === 'yuv420p' ? yuvFrameBytes(opts.width, opts.height) : opts.width * opts.height * 3;
+    this.maxInFlight = Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, Math.floor(IN_FLIGHT_BYTES / this.frameBytes)));
     this.temp = join(dirname(opts.output), `.${basename(opts.output)}.${process.pid}.part`);
     const args = [
       '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1',
@@ -73,7 +81,7 @@ export class VideoEncoder {
       this.worker.on('message', (m: FromEncoderThread) => {
         if (m.type === 'written') {
           this.inFlight--;
-          if (this.pool.length < POOL_SIZE) this.pool.push(Buffer.from(m.data));
+          if (this.pool.length < this.maxInFlight) this.pool.push(Buffer.from(m.data));
           this.wake?.();
         } else if (m.type === 'encoded') {
           opts.onEncoded?.(m.frames);
@@ -93,9 +101,9 @@ export class VideoEncoder {
   }
 
   /**
-   * Hands one frame to the encoder thread and returns once at most IN_FLIGHT_FRAMES are
-   * queued. A buffer from frameBuffer() moves to that thread (it is empty afterwards);
-   * any other is copied.
+   * Hands one frame to the encoder thread and returns once at most a bounded number (about
+   * 32 MB) are queued. A buffer from frameBuffer() moves to that thread (it is empty
+   * afterwards); any other is copied.
    */
   async write(frame: Uint8Array): Promise<void> {
     if (frame.length !== this.frameBytes) {
@@ -106,9 +114,14 @@ export class VideoEncoder {
     const data = whole ? (frame.buffer as ArrayBuffer) : frame.slice().buffer;
     this.post({ type: 'frame', data }, [data]);
     this.inFlight++;
-    while (this.inFlight > IN_FLIGHT_FRAMES && !this.exited) {
+    while (this.inFlight > this.maxInFlight && !this.exited) {
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
+    }
+    if (++this.sinceYield >= YIELD_EVERY) {
+      // Let events through (returned buffers, ffmpeg's exit, progress, abort) even when the queue never fills.
+      this.sinceYield = 0;
+      await setImmediate();
     }
     this.checkAlive();
   }
