@@ -2,7 +2,7 @@ import type { Viewport } from '../walk/geometry.js';
 import type { Layer } from './layer.js';
 import { selectLayers, type PlacedLayer } from './select.js';
 import { JsKernel, type RowKernel } from './kernel.js';
-import { holeAbove, opaqueRect, planLayerDraw, type LayerDraw, type Plane } from './layer-draw.js';
+import { DrawScratch, holeAbove, opaqueRect, planLayerDraw, type LayerDraw, type Plane } from './layer-draw.js';
 import { PlanarKernel } from './planar.js';
 import type { ResampleFilter } from './taps.js';
 import { wasmAvailable, WasmKernel } from './wasm-kernel.js';
@@ -36,6 +36,7 @@ export class Compositor {
   private readonly kernel: RowKernel;
   private readonly planar: PlanarKernel | null;
   private rgbScratch: Uint8Array | undefined;
+  private readonly scratch = new DrawScratch();
   constructor(private readonly opts: ComposeOptions) {
     const useWasm = opts.kernel !== 'js' && wasmAvailable();
     if (opts.kernel === 'wasm' && !useWasm) throw new Error('the WebAssembly SIMD resampler is not available; run npm run build:wasm');
@@ -58,7 +59,7 @@ export class Compositor {
     const opaque = placed.map((p) => opaqueRect(p, camera, overlap, plane));
     placed.forEach((p, i) => {
       // Pixels a higher layer paints fully opaque need not be drawn here.
-      const d = planLayerDraw(p, camera, overlap, filter, plane, i === 0, holeAbove(opaque, i));
+      const d = planLayerDraw(p, camera, overlap, filter, plane, i === 0, holeAbove(opaque, i), this.scratch);
       if (d) this.drawRows(d);
     });
     this.kernel.endFrame(frame);
@@ -83,7 +84,7 @@ export class Compositor {
     for (const plane of [luma!, chroma!]) {
       const opaque = placed.map((p) => opaqueRect(p, camera, overlap, plane));
       placed.forEach((p, i) => {
-        const d = planLayerDraw(p, camera, overlap, filter, plane, i === 0, holeAbove(opaque, i));
+        const d = planLayerDraw(p, camera, overlap, filter, plane, i === 0, holeAbove(opaque, i), this.scratch);
         if (!d) return;
         // U and V share one geometry.
         if (plane.sub === 1) k.drawLayer(d, 0, plane);

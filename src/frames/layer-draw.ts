@@ -2,7 +2,7 @@ import type { RawImage } from '../image/raw.js';
 import type { Viewport } from '../walk/geometry.js';
 import { levelFor } from './layer.js';
 import type { PlacedLayer } from './select.js';
-import { buildTaps, type AxisTaps, type ResampleFilter } from './taps.js';
+import { buildTaps, TapScratch, type AxisTaps, type ResampleFilter } from './taps.js';
 
 /** An output plane: the frame itself (sub 1), or a chroma plane at half size (sub 2). */
 export interface Plane {
@@ -49,6 +49,26 @@ export interface LayerDraw {
   readonly shift: { readonly first: number; readonly weights: Float32Array } | null;
 }
 
+/** Reusable tables for planLayerDraw; a plan is valid until the next plan made with the same scratch. */
+export class DrawScratch {
+  readonly x = new TapScratch();
+  readonly y = new TapScratch();
+  private floats: Float32Array[] = [new Float32Array(0), new Float32Array(0)];
+  private bytes = new Uint8Array(0);
+
+  /** Float table `which` (0 or 1) of length n, contents undefined. */
+  floatsOf(which: 0 | 1, n: number): Float32Array {
+    if (this.floats[which]!.length < n) this.floats[which] = new Float32Array(Math.max(n, 2 * this.floats[which]!.length));
+    return this.floats[which]!.subarray(0, n);
+  }
+
+  /** A zeroed byte table of length n. */
+  zeroBytes(n: number): Uint8Array {
+    if (this.bytes.length < n) this.bytes = new Uint8Array(Math.max(n, 2 * this.bytes.length));
+    return this.bytes.subarray(0, n).fill(0);
+  }
+}
+
 function smooth(x: number): number {
   const t = x <= 0 ? 0 : x >= 1 ? 1 : x;
   return t * t * (3 - 2 * t);
@@ -60,8 +80,7 @@ export function centresInside(a: number, b: number, size: number): PixelRange {
 }
 
 /** Per-pixel opacity along one axis: 1 inside, a smooth ramp over `band` px at feathered edges. */
-function ramp(range: PixelRange, a: number, b: number, band: number, fadeLo: boolean, fadeHi: boolean): Float32Array {
-  const out = new Float32Array(range.hi - range.lo);
+function ramp(out: Float32Array, range: PixelRange, a: number, b: number, band: number, fadeLo: boolean, fadeHi: boolean): Float32Array {
   for (let i = range.lo; i < range.hi; i++) {
     const c = i + 0.5;
     let v = 1;
@@ -112,7 +131,7 @@ export function holeAbove(opaque: readonly OpaqueRect[], i: number): OpaqueRect 
 }
 
 /** Plans the draw of one placed layer into one plane, or null when it shows no pixel there. */
-export function planLayerDraw(p: PlacedLayer, camera: Viewport, overlap: number, filter: ResampleFilter, plane: Plane, bottom: boolean, above: OpaqueRect | null): LayerDraw | null {
+export function planLayerDraw(p: PlacedLayer, camera: Viewport, overlap: number, filter: ResampleFilter, plane: Plane, bottom: boolean, above: OpaqueRect | null, scratch: DrawScratch): LayerDraw | null {
   const r = onScreen(p, camera, overlap, plane);
   const cols = centresInside(r.x0, r.x1, plane.width);
   const rows = centresInside(r.y0, r.y1, plane.height);
@@ -127,10 +146,10 @@ export function planLayerDraw(p: PlacedLayer, camera: Viewport, overlap: number,
   const nc = cols.hi - cols.lo;
   const nr = rows.hi - rows.lo;
   const srcStartX = (cols.lo - r.x0) * stepX;
-  const tx = buildTaps(nc, srcStartX, stepX, srcWidth, filter, 3);
-  const ty = buildTaps(nr, (rows.lo - r.y0) * stepY, stepY, srcHeight, filter, 1);
-  const alphaX = !bottom && (p.feather.left || p.feather.right) ? ramp(cols, r.x0, r.x1, r.band, p.feather.left, p.feather.right) : null;
-  const alphaY = !bottom && (p.feather.top || p.feather.bottom) ? ramp(rows, r.y0, r.y1, r.band, p.feather.top, p.feather.bottom) : null;
+  const tx = buildTaps(nc, srcStartX, stepX, srcWidth, filter, 3, scratch.x);
+  const ty = buildTaps(nr, (rows.lo - r.y0) * stepY, stepY, srcHeight, filter, 1, scratch.y);
+  const alphaX = !bottom && (p.feather.left || p.feather.right) ? ramp(scratch.floatsOf(0, nc), cols, r.x0, r.x1, r.band, p.feather.left, p.feather.right) : null;
+  const alphaY = !bottom && (p.feather.top || p.feather.bottom) ? ramp(scratch.floatsOf(1, nr), rows, r.y0, r.y1, r.band, p.feather.top, p.feather.bottom) : null;
 
   const hc = above && above.cols.hi > above.cols.lo ? { lo: Math.max(above.cols.lo, cols.lo) - cols.lo, hi: Math.min(above.cols.hi, cols.hi) - cols.lo } : null;
   const hr = above && above.rows.hi > above.rows.lo ? { lo: Math.max(above.rows.lo, rows.lo) - rows.lo, hi: Math.min(above.rows.hi, rows.hi) - rows.lo } : null;
@@ -139,7 +158,7 @@ export function planLayerDraw(p: PlacedLayer, camera: Viewport, overlap: number,
   // Source rows needed, and whether a row's middle columns are needed (only by rows outside the hole).
   const srcLo = ty.first[0]!;
   const nSrc = ty.last[nr - 1]! - srcLo + 1;
-  const needMiddle = new Uint8Array(nSrc);
+  const needMiddle = scratch.zeroBytes(nSrc);
   for (let v = 0; v < nr; v++) {
     if (hole && v >= hole.rows.lo && v < hole.rows.hi) continue;
     for (let k = ty.first[v]!; k <= ty.last[v]!; k++) needMiddle[k - srcLo] = 1;
@@ -151,6 +170,6 @@ export function planLayerDraw(p: PlacedLayer, camera: Viewport, overlap: number,
     solid.hi = Math.max(solid.lo, nc);
     while (solid.hi > solid.lo && alphaX[solid.hi - 1]! < 1) solid.hi--;
   }
-  const shift = tx.taps === 4 && Math.abs(stepX - 1) <= 1e-9 ? { first: tx.start[0]!, weights: tx.weight.slice(0, 4) } : null;
+  const shift = tx.taps === 4 && Math.abs(stepX - 1) <= 1e-9 ? { first: tx.start[0]!, weights: tx.weight.subarray(0, 4) } : null;
   return { image, srcWidth, srcHeight, cols, rows, tx, ty, alphaX, alphaY, solid, hole, srcLo, nSrc, needMiddle, shift };
 }
