@@ -30,20 +30,20 @@ const CASES: Case[] = [
   { label: '1080x1920', width: 1080, height: 1920, walk: ['backward', 'right'] },
 ];
 
+const PAIRS = 3;
+
+function median(xs: number[]): number {
+  const v = [...xs].sort((x, y) => x - y);
+  return (v[(v.length - 1) >> 1]! + v[v.length >> 1]!) / 2;
+}
+
 async function pipelineVsFfmpeg(dir: string, c: Case): Promise<void> {
   const body = { image: samplePhoto(), width: c.width, height: c.height, walk_type: c.walk, translation_factor: 0.1, num_interpolation_steps: 60, fps: 30, seed: 1 };
-  const out = join(dir, `${c.label}.mp4`);
-  const t0 = performance.now();
-  const result = await render(body, { output: out, engine: 'mirror' });
-  const pipelineSeconds = (performance.now() - t0) / 1000;
-  const frames = result.plan.totalFrames;
-
-  // The same frames, captured raw as they were streamed (untimed), then encoded by ffmpeg alone
-  // from a file with the same arguments.
+  // The frames exactly as the pipeline streams them, captured raw (untimed) for ffmpeg alone.
   const raw = join(dir, `${c.label}.raw`);
   const sink = createWriteStream(raw);
   let pixelFormat = '';
-  await render(body, {
+  const { plan } = await render(body, {
     output: join(dir, `${c.label}-capture.mp4`),
     engine: 'mirror',
     onFrame: (_, f, format) => {
@@ -53,16 +53,29 @@ async function pipelineVsFfmpeg(dir: string, c: Case): Promise<void> {
   });
   sink.end();
   await once(sink, 'finish');
-  const t1 = performance.now();
-  await run(ffmpegPath(), [
-    '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', pixelFormat, '-s', `${c.width}x${c.height}`, '-framerate', '30', '-i', raw,
-    ...outputArgs('mp4', 30, DEFAULT_ENCODE), '-y', join(dir, `${c.label}-ffmpeg.mp4`),
-  ]);
-  const ffmpegSeconds = (performance.now() - t1) / 1000;
+  const frames = plan.totalFrames;
+
+  // Pairs in turn (pipeline, then ffmpeg alone from the file with the same arguments), so a
+  // drift in the machine's speed hits both; the ratio is taken pair by pair.
+  const pipelineFps: number[] = [];
+  const ffmpegFps: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const t0 = performance.now();
+    await render(body, { output: join(dir, `${c.label}.mp4`), engine: 'mirror' });
+    const p = frames / ((performance.now() - t0) / 1000);
+    const t1 = performance.now();
+    await run(ffmpegPath(), [
+      '-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', pixelFormat, '-s', `${c.width}x${c.height}`, '-framerate', '30', '-i', raw,
+      ...outputArgs('mp4', 30, DEFAULT_ENCODE), '-y', join(dir, `${c.label}-ffmpeg.mp4`),
+    ]);
+    const f = frames / ((performance.now() - t1) / 1000);
+    pipelineFps.push(p);
+    ffmpegFps.push(f);
+    ratios.push(p / f);
+  }
   await rm(raw);
-  const pfps = frames / pipelineSeconds;
-  const ffps = frames / ffmpegSeconds;
-  console.log(`| ${c.label} | ${frames} | ${pixelFormat} | ${pfps.toFixed(1)} | ${ffps.toFixed(1)} | ${(pfps / ffps).toFixed(2)} |`);
+  console.log(`| ${c.label} | ${frames} | ${pixelFormat} | ${median(pipelineFps).toFixed(1)} | ${median(ffmpegFps).toFixed(1)} | ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) |`);
 }
 
 async function peakRss(steps: number): Promise<number> {
@@ -79,6 +92,7 @@ export async function benchPipeline(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'zoomwalk-bench-'));
   try {
     console.log(`\n## Pipeline (mirror engine, mp4 ${DEFAULT_ENCODE.preset} crf ${DEFAULT_ENCODE.crf}, ${wasmAvailable() ? 'WebAssembly SIMD' : 'plain JS'} resampler)\n`);
+    console.log(`Medians of ${PAIRS} pairs run in turn; the ratio is pipeline/ffmpeg per pair (median, min–max).\n`);
     console.log('| size | frames | frames streamed as | pipeline fps | ffmpeg-alone fps | ratio |');
     console.log('| --- | --- | --- | --- | --- | --- |');
     for (const c of CASES) await pipelineVsFfmpeg(dir, c);
