@@ -153,6 +153,19 @@ describe('render', () => {
     expect(await readdir(sub)).toEqual([]);
   });
 
+  it('encodes correctly right after a failed and an aborted encode (encoder threads are reused)', async () => {
+    const sub = await mkdtemp(join(dir, 'reuse-'));
+    const body = { image, walk_type: ['left', 'left'], ...small, num_interpolation_steps: 30 };
+    await expect(render(body, { output: join(sub, 'a.mp4'), engine: 'mirror', encode: { preset: 'no-such-preset', crf: 20 } })).rejects.toThrow(EncoderError);
+    const controller = new AbortController();
+    await expect(render(body, { output: join(sub, 'b.mp4'), engine: 'mirror', signal: controller.signal, onFrame: (i) => i === 10 && controller.abort() })).rejects.toThrow(AbortError);
+    const frames: number[] = [];
+    await render(body, { output: join(sub, 'c.mp4'), engine: 'mirror', onProgress: (p) => frames.push(p.framesEncoded) });
+    expect(await probe(join(sub, 'c.mp4'))).toMatchObject({ frames: 61, width: 96, height: 64 });
+    expect(Math.max(...frames)).toBeLessThanOrEqual(61);
+    expect(await readdir(sub)).toEqual(['c.mp4']);
+  });
+
   it('names the engine when it returns the wrong size', async () => {
     const bad: OutpaintEngine = { name: 'tiny', outpaint: async () => ({ width: 2, height: 2, channels: 3, data: new Uint8Array(12) }) };
     await expect(render({ image, walk_type: ['left'], ...small }, { output: join(dir, 'bad.mp4'), engine: bad })).rejects.toThrow(EngineError);

@@ -1,50 +1,63 @@
 /**
- * Worker side of VideoEncoder: owns the ffmpeg process and its stdin. Its event loop does
- * nothing but I/O, so the pipe is refilled the moment ffmpeg reads, even while the main
+ * Worker side of VideoEncoder: owns one ffmpeg process at a time and its stdin. Its event loop
+ * does nothing but I/O, so the pipe is refilled the moment ffmpeg reads, even while the main
  * thread is busy compositing the next frame (a 64 KB pipe holds a tenth of a 512² frame).
+ * The thread outlives an encode and waits for the next one (VideoEncoder keeps idle threads).
  */
-import { spawn } from 'node:child_process';
-import { parentPort, workerData } from 'node:worker_threads';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { parentPort } from 'node:worker_threads';
 import type { FromEncoderThread, ToEncoderThread } from './encoder-messages.js';
 
 const STDERR_TAIL = 4000;
 const port = parentPort!;
-const { ffmpeg, args } = workerData as { ffmpeg: string; args: string[] };
 const post = (m: FromEncoderThread, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
-let stderr = '';
-const proc = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-proc.stderr.setEncoding('utf8').on('data', (d: string) => {
-  stderr = (stderr + d).slice(-STDERR_TAIL);
-});
-proc.stdout.setEncoding('utf8').on('data', (d: string) => {
-  // -progress prints key=value blocks; frame= is the count encoded so far.
-  const m = /frame=(\d+)\s*$/m.exec(d);
-  if (m) post({ type: 'encoded', frames: Number(m[1]) });
-});
-// EPIPE on stdin is reported through the exit status and stderr instead.
-proc.stdin.on('error', () => undefined);
-let ended = false;
-const finish = (m: FromEncoderThread): void => {
-  if (ended) return;
-  ended = true;
-  post(m);
-  port.close();
-};
-proc.on('error', (err) => finish({ type: 'exit', code: null, signal: null, stderr, spawnError: err.message }));
-proc.on('close', (code, signal) => finish({ type: 'exit', code, signal, stderr, spawnError: null }));
+let proc: ChildProcessWithoutNullStreams | null = null;
+let session = 0;
+
+function start(ffmpeg: string, args: readonly string[]): void {
+  const id = session;
+  let stderr = '';
+  let ended = false;
+  const p = spawn(ffmpeg, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  proc = p;
+  p.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-STDERR_TAIL);
+  });
+  p.stdout.setEncoding('utf8').on('data', (d: string) => {
+    // -progress prints key=value blocks; frame= is the count encoded so far.
+    const m = /frame=(\d+)\s*$/m.exec(d);
+    if (m) post({ session: id, type: 'encoded', frames: Number(m[1]) });
+  });
+  // EPIPE on stdin is reported through the exit status and stderr instead.
+  p.stdin.on('error', () => undefined);
+  const finish = (m: Omit<Extract<FromEncoderThread, { type: 'exit' }>, 'session'>): void => {
+    if (ended) return;
+    ended = true;
+    if (proc === p) proc = null;
+    post({ ...m, session: id });
+  };
+  p.on('error', (err) => finish({ type: 'exit', code: null, signal: null, stderr, spawnError: err.message }));
+  p.on('close', (code, signal) => finish({ type: 'exit', code, signal, stderr, spawnError: null }));
+}
 
 port.on('message', (m: ToEncoderThread) => {
   switch (m.type) {
-    case 'frame':
-      // The buffer goes back to the main thread's pool once the kernel has the bytes.
-      proc.stdin.write(new Uint8Array(m.data), () => post({ type: 'written', data: m.data }, [m.data]));
+    case 'start':
+      session = m.session;
+      start(m.ffmpeg, m.args);
       break;
+    case 'frame': {
+      // The buffer goes back to the main thread's pool once the kernel has the bytes.
+      const id = session;
+      proc?.stdin.write(new Uint8Array(m.data), () => post({ session: id, type: 'written', data: m.data }, [m.data]));
+      break;
+    }
     case 'end':
-      proc.stdin.end();
+      proc?.stdin.end();
       break;
     case 'kill':
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
       break;
   }
 });

@@ -35,6 +35,28 @@ interface Exit {
   signal: NodeJS.Signals | null;
   stderr: string;
   spawnError: string | null;
+  threadError: string | null;
+}
+
+// Encoder threads wait between encodes (unreferenced, so they never keep the process alive):
+// a render, or a server running jobs one after another, starts one thread, not one per video.
+const idleThreads: Worker[] = [];
+const MAX_IDLE_THREADS = 2;
+let sessions = 0;
+
+function takeThread(): Worker {
+  const worker = idleThreads.pop() ?? startWorker(import.meta.url, 'encoder-thread');
+  worker.ref();
+  return worker;
+}
+
+function giveBackThread(worker: Worker): void {
+  if (idleThreads.length >= MAX_IDLE_THREADS) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  idleThreads.push(worker);
 }
 
 /**
@@ -54,6 +76,7 @@ export class VideoEncoder {
   private inFlight = 0;
   private sinceYield = 0;
   private readonly maxInFlight: number;
+  private readonly session = ++sessions;
   private wake: (() => void) | null = null;
   private readonly onAbort = (): void => this.kill();
 
@@ -71,14 +94,18 @@ export class VideoEncoder {
       ...outputArgs(opts.format, opts.fps, opts.settings ?? DEFAULT_ENCODE),
       '-y', this.temp,
     ];
-    this.worker = startWorker(import.meta.url, 'encoder-thread', { workerData: { ffmpeg: ffmpegPath(), args } });
+    this.worker = takeThread();
     this.exit = new Promise((resolve) => {
-      const done = (e: Exit): void => {
-        this.exited ??= e;
+      const done = (e: Exit, healthy: boolean): void => {
+        if (this.exited) return;
+        this.exited = e;
+        this.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        if (healthy) giveBackThread(this.worker);
         this.wake?.();
         resolve();
       };
-      this.worker.on('message', (m: FromEncoderThread) => {
+      const onMessage = (m: FromEncoderThread): void => {
+        if (m.session !== this.session) return;
         if (m.type === 'written') {
           this.inFlight--;
           if (this.pool.length < this.maxInFlight) this.pool.push(Buffer.from(m.data));
@@ -86,12 +113,14 @@ export class VideoEncoder {
         } else if (m.type === 'encoded') {
           opts.onEncoded?.(m.frames);
         } else {
-          done(m);
+          done({ code: m.code, signal: m.signal, stderr: m.stderr, spawnError: m.spawnError, threadError: null }, true);
         }
-      });
-      this.worker.on('error', (err) => done({ code: null, signal: null, stderr: '', spawnError: `encoder thread failed: ${err.message}` }));
-      this.worker.on('exit', () => done({ code: null, signal: null, stderr: '', spawnError: 'encoder thread stopped unexpectedly' }));
+      };
+      const onError = (err: Error): void => done({ code: null, signal: null, stderr: '', spawnError: null, threadError: err.message }, false);
+      const onExit = (): void => done({ code: null, signal: null, stderr: '', spawnError: null, threadError: 'it stopped unexpectedly' }, false);
+      this.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
+    this.post({ type: 'start', session: this.session, ffmpeg: ffmpegPath(), args });
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
@@ -167,6 +196,7 @@ export class VideoEncoder {
 
   private failure(): EncoderError {
     const e = this.exited;
+    if (e?.threadError) return new EncoderError(`the encoder thread failed: ${e.threadError}`, '');
     if (e?.spawnError) return new EncoderError(`could not start ffmpeg (${ffmpegPath()}): ${e.spawnError}`, '');
     const how = e?.signal ? `was killed by ${e.signal}` : `exited with code ${String(e?.code)}`;
     return new EncoderError(`ffmpeg ${how}`, e?.stderr.trim() ?? '');
