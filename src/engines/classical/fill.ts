@@ -34,6 +34,8 @@ interface LibEntry {
 
 /** Max rows a band's refinement may borrow from above or below. */
 const MAX_SHIFT = 16;
+/** Top/bottom bands: cost of fetching a block from the far side of the frame (see BandSpec.acrossW). */
+const ACROSS_W = 1000;
 /** How many recent keyframes join the source library. */
 const HISTORY_SOURCES = 2;
 
@@ -86,9 +88,9 @@ function bandSpec(side: Side, k: Rect, W: number, H: number): BandSpec {
     case 'right':
       return { bw: W - k.x1, r0: k.y0, r1: k.y1, knownW: k.x1 - k.x0 };
     case 'top':
-      return { bw: k.y0, r0: 0, r1: W, knownW: k.y1 - k.y0 };
+      return { bw: k.y0, r0: 0, r1: W, knownW: k.y1 - k.y0, acrossW: ACROSS_W };
     case 'bottom':
-      return { bw: H - k.y1, r0: 0, r1: W, knownW: k.y1 - k.y0 };
+      return { bw: H - k.y1, r0: 0, r1: W, knownW: k.y1 - k.y0, acrossW: ACROSS_W };
   }
 }
 

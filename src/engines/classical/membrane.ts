@@ -2,9 +2,16 @@
  * Seam colour correction for a band on the left of a view: the colour step between the band's
  * last column and the pixels right of it is spread into the band as a harmonic (Laplace) offset
  * field — the gradient-domain idea of Poisson image editing (Pérez et al. 2003). High-frequency
- * parts of the step die out within a few pixels, slow brightness differences reach across the band.
+ * parts of the step die out within a few pixels, slow ones reach about DECAY px into the band.
  */
 import type { Plane } from './plane.js';
+
+/**
+ * Decay length (px) of the offset field (a screened Poisson equation): the band's overall colour is
+ * set by matchBandColour (lowfreq.ts), so the membrane only has to hide the step near the seam; an
+ * unscreened field would carry the last column's step across the whole band.
+ */
+const DECAY = 16;
 
 /** Adjusts non-fixed pixels of columns [0,bw) in rows [r0,r1) so they meet column bw without a step. */
 export function seamMembrane(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number, iterations = 80): void {
@@ -22,6 +29,7 @@ export function seamMembrane(work: Plane, fixed: Uint8Array, bw: number, r0: num
   }
   // SOR on the offset field; column index 0 is the band's last column (next to the boundary).
   const omega = 1.85;
+  const lam = 1 / (DECAY * DECAY);
   for (let it = 0; it < iterations; it++) {
     for (let j = 0; j < n; j++) {
       for (let i = 0; i < bwE; i++) {
@@ -35,7 +43,7 @@ export function seamMembrane(work: Plane, fixed: Uint8Array, bw: number, r0: num
           if (j > 0) { s += off[o - bwE * 3 + c]!; k++; }
           if (j + 1 < n) { s += off[o + bwE * 3 + c]!; k++; }
           const v = off[o + c]!;
-          off[o + c] = v + omega * (s / k - v);
+          off[o + c] = v + omega * (s / (k + lam) - v);
         }
       }
     }

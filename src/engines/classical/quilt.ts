@@ -15,6 +15,9 @@ export interface QuiltSource {
   /** First and last row holding any known pixel. */
   rowLo: number;
   rowHi: number;
+  /** Summed-area tables, (w+1)×(h+1): RGB (interleaved) and detail (|Laplacian| of luma, 0 where not all known). */
+  csum: Float64Array;
+  dsum: Float64Array;
 }
 
 /** The band to fill: columns [0,bw) of rows [r0,r1); `knownW` known columns lie right of it. */
@@ -23,6 +26,12 @@ export interface BandSpec {
   r0: number;
   r1: number;
   knownW: number;
+  /**
+   * Weight of the penalty on how far (across the band, as a fraction of the view's width) a block is
+   * taken from where it goes: photos are about as plausible shifted sideways, not up or down, so
+   * top and bottom bands should not fetch canopy for the ground or ground for the sky. 0 for left/right.
+   */
+  acrossW?: number;
 }
 
 const MAX_COL_W = 128;
@@ -48,8 +57,99 @@ export function prepareQuiltSources(list: readonly { img: Plane; known: Uint8Arr
     for (let y = 0; y < img.height; y++) {
       for (let x = 0; x < w; x++) if (known[y * w + x]) { rowLo = Math.min(rowLo, y); rowHi = y; break; }
     }
-    return { img, integ: integral(known, w, img.height), coarse, rowLo, rowHi };
+    const { csum, dsum } = statTables(img, known);
+    return { img, integ: integral(known, w, img.height), coarse, rowLo, rowHi, csum, dsum };
   });
+}
+
+/**
+ * Weights of the block statistics against the strip right of the band (what lies nearest predicts
+ * what lies beyond): squared mean-colour difference per channel, and squared log ratio of detail
+ * (so a smooth block is not put next to foliage, nor a busy one into a plain sky).
+ */
+const COLOUR_W = 1;
+const DETAIL_W = 200;
+/** Width of that strip (px). */
+const STAT_STRIP = 16;
+
+function luma(d: Uint8Array, p: number): number {
+  return 0.299 * d[p * 3]! + 0.587 * d[p * 3 + 1]! + 0.114 * d[p * 3 + 2]!;
+}
+
+/** Per-pixel detail: |4-neighbour Laplacian of luma| where the pixel and its neighbours are known. */
+function detailAt(d: Uint8Array, known: Uint8Array | null, w: number, h: number, x: number, y: number): number {
+  if (x < 1 || y < 1 || x >= w - 1 || y >= h - 1) return 0;
+  const p = y * w + x;
+  if (known && !(known[p] && known[p - 1] && known[p + 1] && known[p - w] && known[p + w])) return 0;
+  return Math.abs(4 * luma(d, p) - luma(d, p - 1) - luma(d, p + 1) - luma(d, p - w) - luma(d, p + w));
+}
+
+function statTables(img: Plane, known: Uint8Array): { csum: Float64Array; dsum: Float64Array } {
+  const { width: w, height: h, data: d } = img;
+  const W1 = w + 1;
+  const csum = new Float64Array(W1 * (h + 1) * 3);
+  const dsum = new Float64Array(W1 * (h + 1));
+  const row = [0, 0, 0];
+  for (let y = 0; y < h; y++) {
+    row[0] = row[1] = row[2] = 0;
+    let rd = 0;
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      const o = ((y + 1) * W1 + x + 1);
+      const u = (y * W1 + x + 1);
+      for (let c = 0; c < 3; c++) {
+        row[c]! += d[p * 3 + c]!;
+        csum[o * 3 + c] = csum[u * 3 + c]! + row[c]!;
+      }
+      rd += detailAt(d, known, w, h, x, y);
+      dsum[o] = dsum[u]! + rd;
+    }
+  }
+  return { csum, dsum };
+}
+
+function boxMean(t: Float64Array, w: number, x0: number, y0: number, x1: number, y1: number, ch: number, c: number): number {
+  const W1 = w + 1;
+  const v = t[(y1 * W1 + x1) * ch + c]! - t[(y0 * W1 + x1) * ch + c]! - t[(y1 * W1 + x0) * ch + c]! + t[(y0 * W1 + x0) * ch + c]!;
+  return v / ((x1 - x0) * (y1 - y0));
+}
+
+/** Mean colour and detail of the pixels right of a block's place: what the block's new part should resemble. */
+interface StripStats {
+  mean: [number, number, number];
+  detail: number;
+}
+
+function stripStats(work: Plane, x1: number, ty: number, h: number): StripStats | null {
+  const W = work.width;
+  const xa = Math.min(W - 1, x1 + 1);
+  const xb = Math.min(W - 1, x1 + 1 + STAT_STRIP);
+  if (xb <= xa) return null;
+  const sum = [0, 0, 0];
+  let det = 0;
+  let n = 0;
+  for (let y = ty; y < ty + h; y++) {
+    for (let x = xa; x < xb; x++) {
+      const p = y * W + x;
+      for (let c = 0; c < 3; c++) sum[c]! += work.data[p * 3 + c]!;
+      det += detailAt(work.data, null, W, work.height, x, y);
+      n++;
+    }
+  }
+  return { mean: [sum[0]! / n, sum[1]! / n, sum[2]! / n], detail: det / n };
+}
+
+/** How far a block's new part (sx..sx+cw) is from the strip's statistics, in the cost's units. */
+function statPenalty(src: QuiltSource, st: StripStats | null, sx: number, sy: number, cw: number, h: number): number {
+  if (!st) return 0;
+  const w = src.img.width;
+  let e = 0;
+  for (let c = 0; c < 3; c++) {
+    const dm = boxMean(src.csum, w, sx, sy, sx + cw, sy + h, 3, c) - st.mean[c]!;
+    e += dm * dm;
+  }
+  const dd = Math.log((boxMean(src.dsum, w, sx, sy, sx + cw, sy + h, 1, 0) + 4) / (st.detail + 4));
+  return (COLOUR_W * e) / 3 + DETAIL_W * dd * dd;
 }
 
 interface Cand {
@@ -85,7 +185,7 @@ export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, so
     const ovR = Math.max(1, Math.min(Math.max(4, Math.round(cw / 2)), 32, col === 0 ? band.knownW : W - x1));
     const bh = Math.max(48, Math.min(160, Math.round(cw * 2.5)));
     const ovV = Math.max(4, Math.round(bh / 5));
-    const geo = { tx0, x1, cw, ovR, ovV, bwid: cw + ovR };
+    const geo = { tx0, x1, cw, ovR, ovV, bwid: cw + ovR, acrossW: (band.acrossW ?? 0) / (W * W) };
     off.fill(0);
     cnt.fill(0);
     for (let ty = r0; ; ) {
@@ -110,6 +210,8 @@ interface Geo {
   ovR: number;
   ovV: number;
   bwid: number;
+  /** Across-band penalty per squared pixel of |sx − tx0|. */
+  acrossW: number;
 }
 
 /** Coarse exhaustive search along nearby rows, exact refinement of the best few, random pick among near-best. */
@@ -136,6 +238,7 @@ function choose(work: Plane, sources: readonly QuiltSource[], g: Geo, ty: number
     }
   }
   const nCells = cells.length >> 1;
+  const st = stripStats(work, g.x1, ty, h);
   const maxDy0 = Math.max(8, Math.min(32, Math.round(h / 4)));
   let top: Cand[] = [];
   for (let D = maxDy0; top.length === 0 && D < 4 * (work.height + h); D *= 2) {
@@ -156,6 +259,7 @@ function choose(work: Plane, sources: readonly QuiltSource[], g: Geo, ty: number
         const pen = SHIFT_W * dy * dy;
         for (let cx = 0; cx <= cxMax; cx++) {
           const sx = cx * f;
+          const ax = sx - g.tx0;
           if (rectSum(src.integ, sW, sx, sy, sx + g.bwid, sy + h) !== g.bwid * h) continue;
           let e = 0;
           for (let n = 0, t = 0; n < nCells; n++, t += 3) {
@@ -163,7 +267,7 @@ function choose(work: Plane, sources: readonly QuiltSource[], g: Geo, ty: number
             const d0 = cd[o]! - tvals[t]!, d1 = cd[o + 1]! - tvals[t + 1]!, d2 = cd[o + 2]! - tvals[t + 2]!;
             e += d0 * d0 + d1 * d1 + d2 * d2;
           }
-          const cost = e / (nCells * 3 || 1) + pen + reusePenalty(used, k, sx, sy, g.bwid, h);
+          const cost = e / (nCells * 3 || 1) + pen + g.acrossW * ax * ax + reusePenalty(used, k, sx, sy, g.bwid, h) + statPenalty(src, st, sx, sy, g.cw, h);
           if (top.length < TOP_K || cost < top[top.length - 1]!.cost) insertTop(top, { k, sx, sy, cost });
         }
       }
@@ -183,7 +287,7 @@ function choose(work: Plane, sources: readonly QuiltSource[], g: Geo, ty: number
         if (sx < 0 || sy < 0 || sx + g.bwid > src.img.width || sy + h > src.img.height) continue;
         if (rectSum(src.integ, src.img.width, sx, sy, sx + g.bwid, sy + h) !== g.bwid * h) continue;
         const dy = sy - Math.max(src.rowLo, Math.min(src.rowHi + 1 - h, ty));
-        const cost = fullCost(work, src.img, g, sx, sy, ty, h, hasTop) + SHIFT_W * dy * dy + reusePenalty(used, c.k, sx, sy, g.bwid, h);
+        const cost = fullCost(work, src.img, g, sx, sy, ty, h, hasTop) + SHIFT_W * dy * dy + g.acrossW * (sx - g.tx0) ** 2 + reusePenalty(used, c.k, sx, sy, g.bwid, h) + statPenalty(src, st, sx, sy, g.cw, h);
         if (!best || cost < best.cost) best = { k: c.k, sx, sy, cost };
       }
     }
