@@ -139,7 +139,9 @@ async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntr
           const cy1 = Math.min(r1, yb + margin);
           const cw = Math.min(w.view.width, bw + 2 * effort.patchR + 2 + margin);
           const crop = { x0: 0, y0: cy0, x1: cw, y1: cy1 };
-          jobs.push(makeJob(w.view, w.fixed, crop, w.sources, 'rows', effort, subSeed(seed, 2, pi, wi, i)));
+          const job = makeJob(w.view, w.fixed, crop, w.sources, 'rows', effort, subSeed(seed, 2, pi, wi, i));
+          job.acrossW = (w.band.acrossW ?? 0) / (w.view.width * w.view.width);
+          jobs.push(job);
           spans.push({ w, ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
         }
       }
