@@ -70,12 +70,14 @@ export function createMirrorEngine(): OutpaintEngine {
       const out = cloneImage(task.image);
       const d = out.data;
       const s = task.image.data;
+      // Reflected columns, once: the inner loop then only looks them up.
+      const across = Int32Array.from({ length: w }, (_, x) => reflect(x, box.x0, box.x1));
       for (let y = 0; y < h; y++) {
+        const sy = reflect(y, box.y0, box.y1);
         for (let x = 0; x < w; x++) {
           const p = y * w + x;
           if (task.mask[p] === 0) continue;
-          let sx = reflect(x, box.x0, box.x1);
-          const sy = reflect(y, box.y0, box.y1);
+          let sx = across[x]!;
           // Inside the box but masked (a hole): walk to the nearest known pixel on the row.
           for (let k = 0; task.mask[sy * w + sx] !== 0 && k < w; k++) sx = reflect(sx + (x < (box.x0 + box.x1) / 2 ? -1 : 1), box.x0, box.x1);
           const q = (sy * w + sx) * 3;

@@ -86,9 +86,8 @@ export class Compositor {
       placed.forEach((p, i) => {
         const d = planLayerDraw(p, camera, overlap, filter, plane, i === 0, holeAbove(opaque, i), this.scratch);
         if (!d) return;
-        // U and V share one geometry.
-        if (plane.sub === 1) k.drawLayer(d, 0, plane);
-        else for (const index of [1, 2]) k.drawLayer(d, index, plane);
+        // U and V share one geometry, so one set of tables.
+        k.drawLayer(d, plane.sub === 1 ? [0] : [1, 2], plane);
       });
     }
     k.endFrame(frame);

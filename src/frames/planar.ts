@@ -58,10 +58,10 @@ export class PlanarKernel {
     return at;
   }
 
-  /** Draws one layer into plane `index` (0 Y, 1 U, 2 V). */
-  drawLayer(d: LayerDraw, index: number, plane: Plane): void {
+  /** Draws one layer into the planes `indices` (0 Y, 1 U, 2 V) of the same geometry `plane`. */
+  drawLayer(d: LayerDraw, indices: readonly number[], plane: Plane): void {
     const { arena } = this;
-    const src = this.planeSlots(d.image)[index]!;
+    const slots = this.planeSlots(d.image);
     const stride = (d.srcWidth + 2 * PAD) * 4;
     const nc = d.cols.hi - d.cols.lo;
     const nr = d.rows.hi - d.rows.lo;
@@ -93,8 +93,6 @@ export class PlanarKernel {
     const needAt = arena.put('needMiddle', d.needMiddle);
     const bufAt = arena.block('buf', d.nSrc * nc * 4);
     const hole = d.hole;
-    arena.x.hpass(src, stride, d.srcLo, d.nSrc, offAt, wtAt, t4, bufAt, nc, needAt, hole?.cols.lo ?? 0, hole?.cols.hi ?? 0, d.shift ? 1 : 0, first, swAt);
-
     const TY = ty.taps;
     if (this.rowIdx.length < nr * TY) this.rowIdx = new Int32Array(nr * TY);
     for (let i = 0; i < nr * TY; i++) this.rowIdx[i] = ty.offset[i]! - d.srcLo;
@@ -102,11 +100,14 @@ export class PlanarKernel {
     const vwAt = arena.put('vweights', ty.weight);
     const axAt = d.alphaX ? arena.put('alphaX', d.alphaX) : 0;
     const ayAt = d.alphaY ? arena.put('alphaY', d.alphaY) : 0;
-    let planeAt = this.frameAt;
     const planes = this.planes();
-    for (let i = 0; i < index; i++) planeAt += planes[i]!.width * planes[i]!.height;
-    const out = planeAt + d.rows.lo * plane.width + d.cols.lo;
-    arena.x.vpass(bufAt, nc, rowsAt, vwAt, TY, nr, out, plane.width, hole?.rows.lo ?? 0, hole?.rows.hi ?? 0, hole?.cols.lo ?? 0, hole?.cols.hi ?? 0, d.solid.lo, d.solid.hi, axAt, ayAt);
+    for (const index of indices) {
+      arena.x.hpass(slots[index]!, stride, d.srcLo, d.nSrc, offAt, wtAt, t4, bufAt, nc, needAt, hole?.cols.lo ?? 0, hole?.cols.hi ?? 0, d.shift ? 1 : 0, first, swAt);
+      let planeAt = this.frameAt;
+      for (let i = 0; i < index; i++) planeAt += planes[i]!.width * planes[i]!.height;
+      const out = planeAt + d.rows.lo * plane.width + d.cols.lo;
+      arena.x.vpass(bufAt, nc, rowsAt, vwAt, TY, nr, out, plane.width, hole?.rows.lo ?? 0, hole?.rows.hi ?? 0, hole?.cols.lo ?? 0, hole?.cols.hi ?? 0, d.solid.lo, d.solid.hi, axAt, ayAt);
+    }
   }
 
   endFrame(frame: Uint8Array): void {
