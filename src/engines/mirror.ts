@@ -56,6 +56,30 @@ function blurMasked(img: RawImage, mask: Uint8Array, radius: number): void {
   }
 }
 
+/** Fills every masked pixel of `dst` with the known pixel it mirrors across the known box's edges. */
+function reflectInto(s: Uint8Array, d: Uint8Array, mask: Uint8Array, w: number, h: number, box: { x0: number; y0: number; x1: number; y1: number }): void {
+  // Reflected columns, once: the inner loop then only looks them up.
+  const across = new Int32Array(w);
+  for (let x = 0; x < w; x++) across[x] = reflect(x, box.x0, box.x1);
+  const middle = (box.x0 + box.x1) / 2;
+  for (let y = 0; y < h; y++) {
+    const sy = reflect(y, box.y0, box.y1);
+    const row = y * w;
+    const srcRow = sy * w;
+    for (let x = 0; x < w; x++) {
+      if (mask[row + x] === 0) continue;
+      let sx = across[x]!;
+      // Inside the box but masked (a hole): walk to the nearest known pixel on the row.
+      for (let k = 0; mask[srcRow + sx] !== 0 && k < w; k++) sx = reflect(sx + (x < middle ? -1 : 1), box.x0, box.x1);
+      const q = (srcRow + sx) * 3;
+      const p = (row + x) * 3;
+      d[p] = s[q]!;
+      d[p + 1] = s[q + 1]!;
+      d[p + 2] = s[q + 2]!;
+    }
+  }
+}
+
 /** `mirror`: reflects the known pixels into the mask and blurs them; instant and deterministic, for previews and tests. */
 export function createMirrorEngine(): OutpaintEngine {
   return {
@@ -68,24 +92,7 @@ export function createMirrorEngine(): OutpaintEngine {
       if (!known) throw new EngineError('mirror', 'the mask covers the whole image; there is nothing to mirror');
       const box = { x0: known.x, y0: known.y, x1: known.x + known.width, y1: known.y + known.height };
       const out = cloneImage(task.image);
-      const d = out.data;
-      const s = task.image.data;
-      // Reflected columns, once: the inner loop then only looks them up.
-      const across = Int32Array.from({ length: w }, (_, x) => reflect(x, box.x0, box.x1));
-      for (let y = 0; y < h; y++) {
-        const sy = reflect(y, box.y0, box.y1);
-        for (let x = 0; x < w; x++) {
-          const p = y * w + x;
-          if (task.mask[p] === 0) continue;
-          let sx = across[x]!;
-          // Inside the box but masked (a hole): walk to the nearest known pixel on the row.
-          for (let k = 0; task.mask[sy * w + sx] !== 0 && k < w; k++) sx = reflect(sx + (x < (box.x0 + box.x1) / 2 ? -1 : 1), box.x0, box.x1);
-          const q = (sy * w + sx) * 3;
-          d[p * 3] = s[q]!;
-          d[p * 3 + 1] = s[q + 1]!;
-          d[p * 3 + 2] = s[q + 2]!;
-        }
-      }
+      reflectInto(task.image.data, out.data, task.mask, w, h, box);
       blurMasked(out, task.mask, 3);
       return out;
     },
