@@ -5,12 +5,15 @@
  */
 export type ToEncoderThread =
   | { type: 'start'; session: number; ffmpeg: string; args: string[] }
-  | { type: 'frame'; data: ArrayBuffer }
+  /** A frame slot: memory shared by both threads, registered once and reused. */
+  | { type: 'slot'; session: number; slot: number; memory: SharedArrayBuffer }
+  /** Slot `slot` holds a frame to write. */
+  | { type: 'frame'; session: number; slot: number }
   | { type: 'end' }
   | { type: 'kill' };
 
 export type FromEncoderThread = { session: number } & (
-  | { type: 'written'; data: ArrayBuffer }
+  | { type: 'written'; slot: number }
   | { type: 'encoded'; frames: number }
   | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null; stderr: string; spawnError: string | null }
 );

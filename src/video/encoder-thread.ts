@@ -10,10 +10,12 @@ import type { FromEncoderThread, ToEncoderThread } from './encoder-messages.js';
 
 const STDERR_TAIL = 4000;
 const port = parentPort!;
-const post = (m: FromEncoderThread, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+const post = (m: FromEncoderThread): void => port.postMessage(m);
 
 let proc: ChildProcessWithoutNullStreams | null = null;
 let session = 0;
+/** The current encode's frame slots (memory shared with the main thread). */
+let slots: Uint8Array[] = [];
 
 function start(ffmpeg: string, args: readonly string[]): void {
   const id = session;
@@ -45,12 +47,16 @@ port.on('message', (m: ToEncoderThread) => {
   switch (m.type) {
     case 'start':
       session = m.session;
+      slots = [];
       start(m.ffmpeg, m.args);
       break;
+    case 'slot':
+      if (m.session === session) slots[m.slot] = new Uint8Array(m.memory);
+      break;
     case 'frame': {
-      // The buffer goes back to the main thread's pool once the kernel has the bytes.
-      const id = session;
-      proc?.stdin.write(new Uint8Array(m.data), () => post({ session: id, type: 'written', data: m.data }, [m.data]));
+      // The slot goes back to the main thread once the kernel has the bytes.
+      const frame = m.session === session ? slots[m.slot] : undefined;
+      if (frame) proc?.stdin.write(frame, () => post({ session: m.session, type: 'written', slot: m.slot }));
       break;
     }
     case 'end':

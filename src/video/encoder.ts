@@ -72,7 +72,10 @@ export class VideoEncoder {
   private readonly exit: Promise<void>;
   private readonly frameBytes: number;
   private readonly pixelFormat: PixelFormat;
-  private readonly pool: Buffer[] = [];
+  /** Frame slots shared with the encoder thread, the free ones, and each one's index by memory. */
+  private readonly slots: Buffer[] = [];
+  private readonly free: number[] = [];
+  private readonly slotOf = new Map<ArrayBufferLike, number>();
   private inFlight = 0;
   private sinceYield = 0;
   private readonly maxInFlight: number;
@@ -108,7 +111,7 @@ export class VideoEncoder {
         if (m.session !== this.session) return;
         if (m.type === 'written') {
           this.inFlight--;
-          if (this.pool.length < this.maxInFlight) this.pool.push(Buffer.from(m.data));
+          this.free.push(m.slot);
           this.wake?.();
         } else if (m.type === 'encoded') {
           opts.onEncoded?.(m.frames);
@@ -124,24 +127,37 @@ export class VideoEncoder {
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  /** A frame-sized buffer to render into; buffers come back to the pool once ffmpeg's pipe has them. */
+  /**
+   * A frame-sized buffer to render into: a slot of memory shared with the encoder thread, so
+   * writing it costs no copy and no transfer. It is reused once ffmpeg's pipe has the frame.
+   */
   frameBuffer(): Buffer {
-    return this.pool.pop() ?? Buffer.from(new ArrayBuffer(this.frameBytes));
+    const slot = this.free.pop();
+    if (slot !== undefined) return this.slots[slot]!;
+    const view = Buffer.from(new SharedArrayBuffer(this.frameBytes));
+    this.slotOf.set(view.buffer, this.slots.length);
+    this.post({ type: 'slot', session: this.session, slot: this.slots.length, memory: view.buffer as SharedArrayBuffer });
+    this.slots.push(view);
+    return view;
   }
 
   /**
    * Hands one frame to the encoder thread and returns once at most a bounded number (about
-   * 32 MB) are queued. A buffer from frameBuffer() moves to that thread (it is empty
-   * afterwards); any other is copied.
+   * 32 MB) are queued. A buffer from frameBuffer() is passed as is (do not touch it after);
+   * any other is copied into one.
    */
   async write(frame: Uint8Array): Promise<void> {
     if (frame.length !== this.frameBytes) {
       throw new EncoderError(`frame has ${frame.length} bytes, expected ${this.frameBytes} (${this.opts.width}×${this.opts.height} ${this.pixelFormat})`, '');
     }
     this.checkAlive();
-    const whole = frame.byteOffset === 0 && frame.buffer.byteLength === this.frameBytes && frame.buffer instanceof ArrayBuffer;
-    const data = whole ? (frame.buffer as ArrayBuffer) : frame.slice().buffer;
-    this.post({ type: 'frame', data }, [data]);
+    let slot = frame.byteOffset === 0 ? this.slotOf.get(frame.buffer) : undefined;
+    if (slot === undefined) {
+      const into = this.frameBuffer();
+      into.set(frame);
+      slot = this.slotOf.get(into.buffer)!;
+    }
+    this.post({ type: 'frame', session: this.session, slot });
     this.inFlight++;
     while (this.inFlight > this.maxInFlight && !this.exited) {
       await new Promise<void>((resolve) => (this.wake = resolve));
@@ -185,8 +201,8 @@ export class VideoEncoder {
     if (!this.exited) this.post({ type: 'kill' });
   }
 
-  private post(m: ToEncoderThread, transfer: ArrayBuffer[] = []): void {
-    this.worker.postMessage(m, transfer);
+  private post(m: ToEncoderThread): void {
+    this.worker.postMessage(m);
   }
 
   private checkAlive(): void {
