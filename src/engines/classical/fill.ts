@@ -8,7 +8,7 @@ import type { OutpaintTask } from '../types.js';
 import { effortFor, type Effort } from './effort.js';
 import { binaryHole, planMask, type Rect } from './maskplan.js';
 import type { RefineJob, RefineSource } from './patchmatch.js';
-import { matchBandColour } from './lowfreq.js';
+import { limitDetail, matchBandColour } from './lowfreq.js';
 import { seamMembrane } from './membrane.js';
 import { fromView, mirrorX, toView, type Plane, type Side } from './plane.js';
 import { pushPullFill } from './pushpull.js';
@@ -153,6 +153,7 @@ async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntr
       });
     }
     for (const w of works) {
+      limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
       matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
       if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
       writeBack(w.view, w.side, img, w.writeCols);

@@ -60,3 +60,86 @@ export function matchBandColour(work: Plane, fixed: Uint8Array, bw: number, r0: 
     }
   }
 }
+
+/** Radius of the blur that splits detail (high-pass) from the rest. */
+const HP_R = 2;
+/** How much more detail than the strip next to it the band may carry before it is damped. */
+const DETAIL_HEADROOM = 3;
+/** Strip (px) whose detail sets the bound, and the window (px) over which the band's detail is measured. */
+const DETAIL_STRIP = 16;
+const DETAIL_WIN = 6;
+
+/** Box mean of radius r over a w×h float plane (clamped at the edges), separable. */
+function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const tmp = new Float32Array(src.length);
+  const out = new Float32Array(src.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0, n = 0;
+      for (let u = Math.max(0, x - r); u <= Math.min(w - 1, x + r); u++) { s += src[y * w + u]!; n++; }
+      tmp[y * w + x] = s / n;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0, n = 0;
+      for (let v = Math.max(0, y - r); v <= Math.min(h - 1, y + r); v++) { s += tmp[v * w + x]!; n++; }
+      out[y * w + x] = s / n;
+    }
+  }
+  return out;
+}
+
+/**
+ * Damps detail the band has no business carrying: where the fill's local high-pass energy exceeds
+ * DETAIL_HEADROOM² × that of the strip right of the band (same rows, smoothed along the band), its
+ * high-pass part is scaled down to that bound. A plain sky stays plain instead of receiving copied
+ * rock grain or dark specks; textured regions (where the strip is textured too) are left alone.
+ */
+export function limitDetail(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
+  const W = work.width;
+  const wd = work.data;
+  const n = r1 - r0;
+  const xs = Math.min(W, bw + 2 + DETAIL_STRIP);
+  if (bw <= 0 || n <= 0 || xs <= bw + 2) return;
+  const cw = xs;
+  // Luma of the region (band + strip) and its high-pass.
+  const lum = new Float32Array(cw * n);
+  for (let j = 0; j < n; j++) {
+    for (let x = 0; x < cw; x++) {
+      const p = ((r0 + j) * W + x) * 3;
+      lum[j * cw + x] = 0.299 * wd[p]! + 0.587 * wd[p + 1]! + 0.114 * wd[p + 2]!;
+    }
+  }
+  const low = boxMean(lum, cw, n, HP_R);
+  const e2 = new Float32Array(cw * n);
+  for (let i = 0; i < e2.length; i++) e2[i] = (lum[i]! - low[i]!) ** 2;
+  const ef = boxMean(e2, cw, n, DETAIL_WIN);
+  // Strip energy per row, smoothed along the band.
+  const es = new Float32Array(n);
+  for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let x = bw + 2; x < xs; x++) s += e2[j * cw + x]!;
+    es[j] = s / (xs - bw - 2);
+  }
+  const esS = boxMean(es, 1, n, 16);
+  // Colour high-pass per channel, scaled where the band is busier than the bound.
+  const ch = new Float32Array(cw * n);
+  for (let c = 0; c < 3; c++) {
+    for (let j = 0; j < n; j++) for (let x = 0; x < cw; x++) ch[j * cw + x] = wd[((r0 + j) * W + x) * 3 + c]!;
+    const lc = boxMean(ch, cw, n, HP_R);
+    for (let j = 0; j < n; j++) {
+      const bound = DETAIL_HEADROOM * DETAIL_HEADROOM * esS[j]! + 4;
+      for (let x = 0; x < bw; x++) {
+        const p = (r0 + j) * W + x;
+        if (fixed[p]) continue;
+        const e = ef[j * cw + x]! + 4;
+        if (e <= bound) continue;
+        const g = Math.sqrt(bound / e);
+        const i = j * cw + x;
+        const v = lc[i]! + g * (ch[i]! - lc[i]!);
+        wd[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+      }
+    }
+  }
+}
