@@ -3,8 +3,8 @@ import type { Worker } from 'node:worker_threads';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { AbortError, EncoderError } from '../errors.js';
-import { startWorker } from '../threads/start-worker.js';
 import type { FromEncoderThread, ToEncoderThread } from './encoder-messages.js';
+import { giveBackThread, nextSession, takeThread } from './encoder-thread-pool.js';
 import { ffmpegPath } from './ffmpeg-path.js';
 import { yuvFrameBytes } from '../frames/yuv.js';
 import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type PixelFormat, type VideoFormat } from './formats.js';
@@ -38,32 +38,11 @@ interface Exit {
   threadError: string | null;
 }
 
-// Encoder threads wait between encodes (unreferenced, so they never keep the process alive):
-// a render, or a server running jobs one after another, starts one thread, not one per video.
-const idleThreads: Worker[] = [];
-const MAX_IDLE_THREADS = 2;
-let sessions = 0;
-
-function takeThread(): Worker {
-  const worker = idleThreads.pop() ?? startWorker(import.meta.url, 'encoder-thread');
-  worker.ref();
-  return worker;
-}
-
-function giveBackThread(worker: Worker): void {
-  if (idleThreads.length >= MAX_IDLE_THREADS) {
-    void worker.terminate();
-    return;
-  }
-  worker.unref();
-  idleThreads.push(worker);
-}
-
 /**
- * Streams raw RGB frames into ffmpeg's stdin. A worker thread owns ffmpeg and its pipe, so
- * ffmpeg is fed while this thread composites; frames travel to it without a copy (their
- * memory is transferred) and come back for reuse. Output goes to a hidden temporary file
- * renamed into place on success, so a failure or abort never leaves a partial video.
+ * Streams raw frames (rgb24 or yuv420p) into ffmpeg's stdin. A worker thread owns ffmpeg and
+ * its pipe, so ffmpeg is fed while this thread composites; frames sit in memory shared with
+ * that thread and are reused once written. Output goes to a hidden temporary file renamed
+ * into place on success, so a failure or abort never leaves a partial video.
  */
 export class VideoEncoder {
   private readonly worker: Worker;
@@ -79,7 +58,7 @@ export class VideoEncoder {
   private inFlight = 0;
   private sinceYield = 0;
   private readonly maxInFlight: number;
-  private readonly session = ++sessions;
+  private readonly session = nextSession();
   private wake: (() => void) | null = null;
   private readonly onAbort = (): void => this.kill();
 
