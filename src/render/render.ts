@@ -176,16 +176,28 @@ async function renderSample(job: SampleJob): Promise<RenderOutput> {
     };
     if (!request.reverse) {
       await emit(keyframes.layers, -1, 0);
-      // One keyframe ahead: an engine that works off the main thread (workers, a server)
-      // outpaints step i+1 while step i's frames stream to ffmpeg.
-      let pending: Promise<RawImage> | null = keyframes.next();
+      // One keyframe ahead: step i+1 is outpainted while step i's frames stream. It starts once
+      // ffmpeg has a backlog of frames, so an engine that works on this thread (mirror, part of
+      // classical) runs while ffmpeg encodes that backlog; one that works elsewhere (workers, a
+      // server) has nearly the whole step.
+      let pending: Promise<RawImage> | null = null;
+      let made = 0;
+      const startNext = (): void => {
+        if (pending || made >= plan.steps.length) return;
+        made++;
+        pending = keyframes.next();
+        // Rejections surface where it is awaited; until then this keeps them from being unhandled.
+        pending.catch(() => undefined);
+      };
       for (let i = 0; i < plan.steps.length; i++) {
+        startNext();
         await pending;
+        pending = null;
         const layers = keyframes.layers;
-        pending = i + 1 < plan.steps.length ? keyframes.next() : null;
-        // Rejections surface at the await above; until then this keeps them from being unhandled.
-        pending?.catch(() => undefined);
-        for (let k = 1; k <= plan.interpolationSteps; k++) await emit(layers, i, k);
+        for (let k = 1; k <= plan.interpolationSteps; k++) {
+          await emit(layers, i, k);
+          if (encoder.wellFed) startNext();
+        }
       }
     } else {
       // Played backwards: every keyframe first, then the same frames in reverse order.

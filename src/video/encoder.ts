@@ -106,6 +106,11 @@ export class VideoEncoder {
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
+  /** True once at least half the frames the encoder may queue are waiting for ffmpeg. */
+  get wellFed(): boolean {
+    return this.inFlight * 2 >= this.maxInFlight;
+  }
+
   /**
    * A frame-sized buffer to render into: a slot of memory shared with the encoder thread, so
    * writing it costs no copy and no transfer. It is reused once ffmpeg's pipe has the frame.
