@@ -12,7 +12,7 @@ import { limitDetail, matchBandColour } from './lowfreq.js';
 import { seamMembrane } from './membrane.js';
 import { fromView, mirrorX, toView, type Plane, type Side } from './plane.js';
 import { pushPullFill } from './pushpull.js';
-import { prepareQuiltSources, quiltFactor, quiltLeftBand, type BandSpec } from './quilt.js';
+import { prepareQuiltSources, quiltFactor, quiltLeftBand, type BandSpec, type UsedRegistry } from './quilt.js';
 import { mulberry32, subSeed } from './rng.js';
 import { correctSeam } from './seam.js';
 
@@ -107,6 +107,9 @@ async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntr
   const { width: W, height: H } = img;
   const fixedPlane: Plane = { width: W, height: H, ch: 1, data: fixed };
   const phases: Side[][] = [['left', 'right'], ['top', 'bottom']];
+  // Entry 1 is entry 0's mirror image (see library()).
+  const registry: UsedRegistry = { rects: [], twin: lib.map((_, k) => (k === 0 ? 1 : k === 1 ? 0 : -1)) };
+  const sizes = lib.map((e) => ({ width: e.img.width, height: e.img.height }));
   for (const [pi, phase] of phases.entries()) {
     const sides = phase.filter((s) => bandSpec(s, known, W, H).bw > 0);
     if (sides.length === 0) continue;
@@ -119,7 +122,7 @@ async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntr
       const srcs = lib.map((e) => ({ img: toView(e.img, side), known: toView(e.known, side).data }));
       const f = quiltFactor(band.bw);
       const sideIdx = pi * 2 + phase.indexOf(side);
-      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f), f, mulberry32(subSeed(seed, 1, sideIdx)));
+      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes });
       seamMembrane(view, fv, band.bw, band.r0, band.r1);
       const sources = srcs.map((s) => ({ width: s.img.width, height: s.img.height, data: s.img.data, known: s.known }));
       works.push({ side, view, fixed: fv, band, sources, writeCols: Math.min(view.width, band.bw + 32) });

@@ -127,3 +127,39 @@ export function rectSum(s: Int32Array, w: number, x0: number, y0: number, x1: nu
   const W = w + 1;
   return s[y1 * W + x1]! - s[y0 * W + x1]! - s[y1 * W + x0]! + s[y0 * W + x0]!;
 }
+
+/** An axis-aligned rectangle [x0,x1)×[y0,y1). */
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The rectangle of a w×h image that `side`'s view rectangle `r` shows. */
+export function boxFromView(side: Side, w: number, h: number, r: Box): Box {
+  switch (side) {
+    case 'left':
+      return { ...r };
+    case 'right':
+      return { x0: w - r.x1, y0: r.y0, x1: w - r.x0, y1: r.y1 };
+    case 'top':
+      return { x0: r.y0, y0: r.x0, x1: r.y1, y1: r.x1 };
+    case 'bottom':
+      return { x0: r.y0, y0: h - r.x1, x1: r.y1, y1: h - r.x0 };
+  }
+}
+
+/** Inverse of boxFromView: where rectangle `r` of a w×h image lies in `side`'s view. */
+export function boxToView(side: Side, w: number, h: number, r: Box): Box {
+  switch (side) {
+    case 'left':
+      return { ...r };
+    case 'right':
+      return { x0: w - r.x1, y0: r.y0, x1: w - r.x0, y1: r.y1 };
+    case 'top':
+      return { x0: r.y0, y0: r.x0, x1: r.y1, y1: r.x1 };
+    case 'bottom':
+      return { x0: h - r.y1, y0: r.x0, x1: h - r.y0, y1: r.x1 };
+  }
+}

@@ -4,7 +4,7 @@
  * the previous block with a minimum-error boundary, then shifted in colour so no step remains.
  */
 import { minErrorCut } from './cut.js';
-import { halve, integral, rectSum, type Plane } from './plane.js';
+import { boxFromView, boxToView, halve, integral, rectSum, type Box, type Plane, type Side } from './plane.js';
 import type { Rng } from './rng.js';
 
 /** A source image in view space with O(1) known-rectangle tests and a coarse copy for search. */
@@ -38,7 +38,7 @@ const MAX_COL_W = 128;
 const TOP_K = 6;
 /** Per-pixel-channel squared error charged per squared pixel of vertical shift: keeps horizons level. */
 const SHIFT_W = 1.0;
-/** Charged for copying a block overlapping one already used in this band: avoids visible repeats. */
+/** Charged for copying a block overlapping one already used (in any band of this fill): avoids visible repeats. */
 const REUSE_W = 400;
 const TOLERANCE = 0.15;
 
@@ -159,6 +159,23 @@ interface Cand {
   cost: number;
 }
 
+/**
+ * Regions already copied in this fill, across all its bands, in each library entry's own (unrotated)
+ * coordinates, so the left and right bands of a ring, or a block and its mirror image, are not the
+ * same pixels twice. `twin[k]` is the entry holding entry k's mirror image (-1: none).
+ */
+export interface UsedRegistry {
+  rects: { k: number; box: Box }[];
+  twin: number[];
+}
+
+/** How a band's view maps to the library entries' own coordinates. */
+export interface ViewMap {
+  side: Side;
+  /** Unrotated size of each library entry. */
+  sizes: { width: number; height: number }[];
+}
+
 interface Used {
   k: number;
   x: number;
@@ -168,7 +185,7 @@ interface Used {
 }
 
 /** Fills the band in `work` in place; `fixed` marks original pixels that must never change. */
-export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, sources: readonly QuiltSource[], f: number, rng: Rng): void {
+export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, sources: readonly QuiltSource[], f: number, rng: Rng, registry?: UsedRegistry, map?: ViewMap): void {
   const W = work.width;
   const H = work.height;
   const { bw, r0, r1 } = band;
@@ -178,6 +195,19 @@ export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, so
   const off = new Float64Array(H * 3);
   const cnt = new Float64Array(H);
   const used: Used[] = [];
+  // Earlier bands' copies (and their mirror twins), seen from this view.
+  if (registry && map) {
+    for (const { k, box } of registry.rects) {
+      const sz = map.sizes[k];
+      if (!sz) continue;
+      for (const kk of [k, registry.twin[k] ?? -1]) {
+        if (kk < 0) continue;
+        const b = kk === k ? box : { x0: sz.width - box.x1, y0: box.y0, x1: sz.width - box.x0, y1: box.y1 };
+        const v = boxToView(map.side, sz.width, sz.height, b);
+        used.push({ k: kk, x: v.x0, y: v.y0, w: v.x1 - v.x0, h: v.y1 - v.y0 });
+      }
+    }
+  }
   for (let col = 0; col < nc; col++) {
     const x1 = bw - col * colW;
     const tx0 = Math.max(0, x1 - colW);
@@ -195,6 +225,20 @@ export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, so
       if (pick) {
         place(work, fixed, sources[pick.k]!.img, geo, pick, ty, h, hasTop, off, cnt);
         used.push({ k: pick.k, x: pick.sx, y: pick.sy, w: geo.bwid, h });
+        const tw = registry?.twin[pick.k] ?? -1;
+        if (tw >= 0) {
+          // The mirror image of this block in its twin entry, in view terms.
+          const sz = map?.sizes[pick.k];
+          if (sz && map) {
+            const o = boxFromView(map.side, sz.width, sz.height, { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h });
+            const v = boxToView(map.side, sz.width, sz.height, { x0: sz.width - o.x1, y0: o.y0, x1: sz.width - o.x0, y1: o.y1 });
+            used.push({ k: tw, x: v.x0, y: v.y0, w: v.x1 - v.x0, h: v.y1 - v.y0 });
+          }
+        }
+        if (registry && map?.sizes[pick.k]) {
+          const sz = map.sizes[pick.k]!;
+          registry.rects.push({ k: pick.k, box: boxFromView(map.side, sz.width, sz.height, { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h }) });
+        }
       } else reflect(work, fixed, tx0, x1, ty, h);
       if (ty + h >= r1) break;
       ty += h - ovV;
