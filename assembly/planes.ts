@@ -117,26 +117,22 @@ function hshiftSpan(p: usize, sw: usize, buf: usize, from: i32, to: i32): void {
 }
 
 /**
- * Horizontal pass of source rows [srcLo, srcLo + nRows) of a padded plane into buf (nc samples
- * a row). Rows whose `needMiddle` byte is 0 skip the hole columns [hc0, hc1). When `shift` is
- * set, every sample reads 4 consecutive samples from column `first` + u with the weights at `sw`.
+ * Horizontal pass of one padded source row into `out` (nc samples), skipping the hole columns
+ * [hc0, hc1) when `skip`. With `shift`, every sample reads 4 consecutive samples from column
+ * `first` + u with the shared weights at `sw`; otherwise per-sample taps (`off`, `wt`, `t4`).
  */
-export function hpass(src: usize, stride: i32, srcLo: i32, nRows: i32, off: usize, wt: usize, t4: i32, buf: usize, nc: i32, needMiddle: usize, hc0: i32, hc1: i32, shift: i32, first: i32, sw: usize): void {
-  for (let k = 0; k < nRows; k++) {
-    const row = src + <usize>((srcLo + k) * stride);
-    const out = buf + <usize>(k * nc) * 4;
-    const skip = hc1 > hc0 && load<u8>(needMiddle + <usize>k) == 0;
-    if (shift) {
-      const p = row + (<usize>first << 2);
-      if (skip) {
-        hshiftSpan(p, sw, out, 0, hc0);
-        hshiftSpan(p, sw, out, hc1, nc);
-      } else hshiftSpan(p, sw, out, 0, nc);
-    } else if (skip) {
-      hspan(row, off, wt, t4, out, 0, hc0);
-      hspan(row, off, wt, t4, out, hc1, nc);
-    } else hspan(row, off, wt, t4, out, 0, nc);
-  }
+@inline
+function hrowPlanar(row: usize, out: usize, nc: i32, skip: bool, hc0: i32, hc1: i32, shift: bool, first: i32, sw: usize, off: usize, wt: usize, t4: i32): void {
+  if (shift) {
+    const p = row + (<usize>first << 2);
+    if (skip) {
+      hshiftSpan(p, sw, out, 0, hc0);
+      hshiftSpan(p, sw, out, hc1, nc);
+    } else hshiftSpan(p, sw, out, 0, nc);
+  } else if (skip) {
+    hspan(row, off, wt, t4, out, 0, hc0);
+    hspan(row, off, wt, t4, out, hc1, nc);
+  } else hspan(row, off, wt, t4, out, 0, nc);
 }
 
 @inline
@@ -154,7 +150,7 @@ function widen(p: usize): v128 {
 let b0: usize = 0, b1: usize = 0, b2: usize = 0, b3: usize = 0, b4: usize = 0, b5: usize = 0;
 let w0 = f32x4.splat(0), w1 = f32x4.splat(0), w2 = f32x4.splat(0), w3 = f32x4.splat(0), w4 = f32x4.splat(0), w5 = f32x4.splat(0);
 let nTaps = 0;
-let rowTable: usize = 0, weightTable: usize = 0, rowBytes: usize = 0, bufBase: usize = 0;
+let rowTable: usize = 0, weightTable: usize = 0, rowBytes: usize = 0, ringBase: usize = 0, ringSize = 1;
 
 @inline
 function column4(q: usize): v128 {
@@ -165,7 +161,7 @@ function column4(q: usize): v128 {
   if (nTaps > 4) acc = f32x4.add(acc, f32x4.mul(v128.load(b4 + q), w4));
   if (nTaps > 5) acc = f32x4.add(acc, f32x4.mul(v128.load(b5 + q), w5));
   for (let t = 6; t < nTaps; t++) {
-    const r = bufBase + <usize>load<i32>(rowTable + (<usize>t << 2)) * rowBytes + q;
+    const r = ringBase + <usize>(load<i32>(rowTable + (<usize>t << 2)) % ringSize) * rowBytes + q;
     acc = f32x4.add(acc, f32x4.mul(v128.load(r), f32x4.splat(load<f32>(weightTable + (<usize>t << 2)))));
   }
   return acc;
@@ -211,32 +207,67 @@ function vspan(out: usize, from: i32, to: i32, alphaX: usize, ay: f32): void {
 }
 
 /**
- * Vertical pass into output rows [0, nr) of a plane (row v at out + v·outStride): row v combines
- * buf rows rows[v·taps + t] with weights[v·taps + t]. Rows in [hr0, hr1) skip columns [hc0, hc1)
- * (a layer above covers them). Columns [solid0, solid1) are opaque along x; outside it alphaX (one
- * f32 per column, or 0) fades. alphaY (one f32 per row, or 0 = opaque) fades every column.
+ * Draws one layer into one plane: both passes fused, row by row. Output row v combines source
+ * rows rows[v·taps + t] (absolute, non-decreasing) with weights[v·taps + t]; each source row's
+ * horizontal pass is computed once, when first needed, into a ring of `ringRows` rows of nc
+ * samples, so the intermediate stays in cache instead of making a trip through memory.
+ *
+ * Parameters, as i32 at `p` (byte offsets into memory unless said otherwise):
+ *  0 src plane, 1 its row stride in bytes, 2 srcLo (first source row any output row uses),
+ *  3 off (per-sample first-tap byte offset in a row), 4 wt (t4 weights a sample), 5 t4,
+ *  6 shift (0/1), 7 first (shift's first column), 8 sw (shift's 4 weights),
+ *  9 needMiddle (a byte per source row from srcLo: 0 = only outside the hole columns),
+ *  10 nc, 11 rows, 12 weights, 13 taps, 14 nr, 15 out (row 0, column 0 of the layer's range),
+ *  16 outStride, 17–18 hole rows [hr0, hr1), 19–20 hole columns [hc0, hc1), 21–22 columns opaque
+ *  along x [solid0, solid1), 23 alphaX (f32 a column, or 0), 24 alphaY (f32 a row, or 0),
+ *  25 ring, 26 ringRows (≥ taps).
  */
-export function vpass(buf: usize, nc: i32, rows: usize, weights: usize, taps: i32, nr: i32, out: usize, outStride: i32, hr0: i32, hr1: i32, hc0: i32, hc1: i32, solid0: i32, solid1: i32, alphaX: usize, alphaY: usize): void {
+export function drawPlane(p: usize): void {
+  const src = <usize>load<i32>(p), stride = load<i32>(p, 4), srcLo = load<i32>(p, 8);
+  const off = <usize>load<i32>(p, 12), wt = <usize>load<i32>(p, 16), t4 = load<i32>(p, 20);
+  const shift = load<i32>(p, 24) != 0, first = load<i32>(p, 28), sw = <usize>load<i32>(p, 32), needMiddle = <usize>load<i32>(p, 36);
+  const nc = load<i32>(p, 40), rows = <usize>load<i32>(p, 44), weights = <usize>load<i32>(p, 48), taps = load<i32>(p, 52), nr = load<i32>(p, 56);
+  const out = <usize>load<i32>(p, 60), outStride = load<i32>(p, 64);
+  const hr0 = load<i32>(p, 68), hr1 = load<i32>(p, 72), hc0 = load<i32>(p, 76), hc1 = load<i32>(p, 80);
+  const solid0 = load<i32>(p, 84), solid1 = load<i32>(p, 88), alphaX = <usize>load<i32>(p, 92), alphaY = <usize>load<i32>(p, 96);
+  const ring = <usize>load<i32>(p, 100), ringRows = load<i32>(p, 104);
+
   nTaps = taps;
   rowBytes = <usize>nc << 2;
-  bufBase = buf;
+  const holed = hc1 > hc0;
+  let done = srcLo - 1;
   for (let v = 0; v < nr; v++) {
     rowTable = rows + (<usize>(v * taps) << 2);
     weightTable = weights + (<usize>(v * taps) << 2);
+    // Horizontal pass of the source rows this output row is the first to need.
+    const last = load<i32>(rowTable + (<usize>(taps - 1) << 2));
+    for (; done < last; ) {
+      done++;
+      const skip = holed && load<u8>(needMiddle + <usize>(done - srcLo)) == 0;
+      hrowPlanar(src + <usize>(done * stride), ring + <usize>(done % ringRows) * rowBytes, nc, skip, hc0, hc1, shift, first, sw, off, wt, t4);
+    }
     const n = taps < 6 ? taps : 6;
-    b0 = buf + <usize>load<i32>(rowTable) * rowBytes; w0 = f32x4.splat(load<f32>(weightTable));
-    b1 = n > 1 ? buf + <usize>load<i32>(rowTable, 4) * rowBytes : b0; w1 = f32x4.splat(n > 1 ? load<f32>(weightTable, 4) : 0);
-    b2 = n > 2 ? buf + <usize>load<i32>(rowTable, 8) * rowBytes : b0; w2 = f32x4.splat(n > 2 ? load<f32>(weightTable, 8) : 0);
-    b3 = n > 3 ? buf + <usize>load<i32>(rowTable, 12) * rowBytes : b0; w3 = f32x4.splat(n > 3 ? load<f32>(weightTable, 12) : 0);
-    b4 = n > 4 ? buf + <usize>load<i32>(rowTable, 16) * rowBytes : b0; w4 = f32x4.splat(n > 4 ? load<f32>(weightTable, 16) : 0);
-    b5 = n > 5 ? buf + <usize>load<i32>(rowTable, 20) * rowBytes : b0; w5 = f32x4.splat(n > 5 ? load<f32>(weightTable, 20) : 0);
+    b0 = ringRow(ring, ringRows, 0); w0 = f32x4.splat(load<f32>(weightTable));
+    b1 = n > 1 ? ringRow(ring, ringRows, 1) : b0; w1 = f32x4.splat(n > 1 ? load<f32>(weightTable, 4) : 0);
+    b2 = n > 2 ? ringRow(ring, ringRows, 2) : b0; w2 = f32x4.splat(n > 2 ? load<f32>(weightTable, 8) : 0);
+    b3 = n > 3 ? ringRow(ring, ringRows, 3) : b0; w3 = f32x4.splat(n > 3 ? load<f32>(weightTable, 12) : 0);
+    b4 = n > 4 ? ringRow(ring, ringRows, 4) : b0; w4 = f32x4.splat(n > 4 ? load<f32>(weightTable, 16) : 0);
+    b5 = n > 5 ? ringRow(ring, ringRows, 5) : b0; w5 = f32x4.splat(n > 5 ? load<f32>(weightTable, 20) : 0);
+    ringBase = ring;
+    ringSize = ringRows;
     const ay: f32 = alphaY == 0 ? 1 : load<f32>(alphaY + (<usize>v << 2));
     if (ay <= 0) continue;
     const o = out + <usize>(v * outStride);
-    const holed = v >= hr0 && v < hr1 && hc1 > hc0;
-    span(o, 0, holed ? hc0 : nc, solid0, solid1, alphaX, ay);
-    if (holed) span(o, hc1, nc, solid0, solid1, alphaX, ay);
+    const inHole = holed && v >= hr0 && v < hr1;
+    span(o, 0, inHole ? hc0 : nc, solid0, solid1, alphaX, ay);
+    if (inHole) span(o, hc1, nc, solid0, solid1, alphaX, ay);
   }
+}
+
+/** Ring row holding tap t's source row of the current output row. */
+@inline
+function ringRow(ring: usize, ringRows: i32, t: i32): usize {
+  return ring + <usize>(load<i32>(rowTable + (<usize>t << 2)) % ringRows) * rowBytes;
 }
 
 /** Columns [a, b) of one row, split so the opaque middle takes the fast path. */

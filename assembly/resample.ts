@@ -1,4 +1,4 @@
-export { expandYuv, hpass, vpass } from "./planes";
+export { drawPlane, expandYuv } from "./planes";
 // WebAssembly SIMD kernels of the separable resampler (src/frames/passes.ts is the
 // plain-JS twin and the reference). All arguments are byte offsets into linear memory
 // managed by src/frames/wasm-resampler.ts; nothing here allocates.

@@ -5,14 +5,16 @@ import { yuvFrameBytes } from './yuv.js';
 
 // Edge samples replicated on each side of a plane row: more than the widest kernel's reach.
 const PAD = 8;
+// Horizontal rows kept for the vertical pass: at least the widest kernel's taps (8).
+const RING_ROWS = 16;
 
 /** yuv420p black (limited range), for frames the bottom layer does not cover. */
 const BLACK = [16, 128, 128] as const;
 
 /**
  * Composites yuv420p frames on the WebAssembly SIMD kernel: each layer level is converted
- * once to padded f32 Y/U/V planes, and each plane of a frame takes one horizontal and one
- * vertical pass per layer, whole (the row loops run inside WebAssembly).
+ * once to padded f32 Y/U/V planes, and each plane of a frame takes one call per layer that
+ * runs both resampling passes row by row inside WebAssembly.
  */
 export class PlanarKernel {
   private readonly arena = new WasmArena();
@@ -21,7 +23,7 @@ export class PlanarKernel {
   private frameAt = 0;
   private offsets = new Int32Array(0);
   private weights = new Float32Array(0);
-  private rowIdx = new Int32Array(0);
+  private readonly params = new Int32Array(27);
 
   constructor(private readonly width: number, private readonly height: number) {}
 
@@ -91,22 +93,47 @@ export class PlanarKernel {
       wtAt = arena.put('hweights', w);
     }
     const needAt = arena.put('needMiddle', d.needMiddle);
-    const bufAt = arena.block('buf', d.nSrc * nc * 4);
-    const hole = d.hole;
     const TY = ty.taps;
-    if (this.rowIdx.length < nr * TY) this.rowIdx = new Int32Array(nr * TY);
-    for (let i = 0; i < nr * TY; i++) this.rowIdx[i] = ty.offset[i]! - d.srcLo;
-    const rowsAt = arena.put('rowIdx', this.rowIdx.subarray(0, nr * TY));
+    // Rows stay absolute source indices: the kernel keeps horizontal rows in a ring by index.
+    const rowsAt = arena.put('rowIdx', ty.offset);
     const vwAt = arena.put('vweights', ty.weight);
     const axAt = d.alphaX ? arena.put('alphaX', d.alphaX) : 0;
     const ayAt = d.alphaY ? arena.put('alphaY', d.alphaY) : 0;
+    const ringAt = arena.block('ring', RING_ROWS * nc * 4);
+    const hole = d.hole;
     const planes = this.planes();
     for (const index of indices) {
-      arena.x.hpass(slots[index]!, stride, d.srcLo, d.nSrc, offAt, wtAt, t4, bufAt, nc, needAt, hole?.cols.lo ?? 0, hole?.cols.hi ?? 0, d.shift ? 1 : 0, first, swAt);
       let planeAt = this.frameAt;
       for (let i = 0; i < index; i++) planeAt += planes[i]!.width * planes[i]!.height;
-      const out = planeAt + d.rows.lo * plane.width + d.cols.lo;
-      arena.x.vpass(bufAt, nc, rowsAt, vwAt, TY, nr, out, plane.width, hole?.rows.lo ?? 0, hole?.rows.hi ?? 0, hole?.cols.lo ?? 0, hole?.cols.hi ?? 0, d.solid.lo, d.solid.hi, axAt, ayAt);
+      const p = this.params;
+      p[0] = slots[index]!;
+      p[1] = stride;
+      p[2] = d.srcLo;
+      p[3] = offAt;
+      p[4] = wtAt;
+      p[5] = t4;
+      p[6] = d.shift ? 1 : 0;
+      p[7] = first;
+      p[8] = swAt;
+      p[9] = needAt;
+      p[10] = nc;
+      p[11] = rowsAt;
+      p[12] = vwAt;
+      p[13] = TY;
+      p[14] = nr;
+      p[15] = planeAt + d.rows.lo * plane.width + d.cols.lo;
+      p[16] = plane.width;
+      p[17] = hole?.rows.lo ?? 0;
+      p[18] = hole?.rows.hi ?? 0;
+      p[19] = hole?.cols.lo ?? 0;
+      p[20] = hole?.cols.hi ?? 0;
+      p[21] = d.solid.lo;
+      p[22] = d.solid.hi;
+      p[23] = axAt;
+      p[24] = ayAt;
+      p[25] = ringAt;
+      p[26] = RING_ROWS;
+      arena.x.drawPlane(arena.put('params', p));
     }
   }
 

@@ -12,8 +12,8 @@ export interface KernelExports {
   hshift(src: number, rowBase: number, first: number, w: number, buf: number, from: number, to: number): void;
   vrow(buf: number, rows: number, weights: number, taps: number, out: number, from: number, to: number, alphaX: number, alphaY: number): void;
   expandYuv(src: number, width: number, height: number, pad: number, dstY: number, dstU: number, dstV: number): void;
-  hpass(src: number, stride: number, srcLo: number, nRows: number, off: number, wt: number, t4: number, buf: number, nc: number, needMiddle: number, hc0: number, hc1: number, shift: number, first: number, sw: number): void;
-  vpass(buf: number, nc: number, rows: number, weights: number, taps: number, nr: number, out: number, outStride: number, hr0: number, hr1: number, hc0: number, hc1: number, solid0: number, solid1: number, alphaX: number, alphaY: number): void;
+  /** One layer into one plane, both passes fused; parameters as i32 at `params` (assembly/planes.ts). */
+  drawPlane(params: number): void;
 }
 
 // Kernels read a few bytes past an image or row: every block is padded.
