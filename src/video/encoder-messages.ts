@@ -5,15 +5,18 @@
  */
 export type ToEncoderThread =
   | { type: 'start'; session: number; ffmpeg: string; args: string[] }
-  /** A frame slot: memory shared by both threads, registered once and reused. */
-  | { type: 'slot'; session: number; slot: number; memory: SharedArrayBuffer }
+  /** A frame slot: memory shared by both threads, registered once and reused by later encodes. */
+  | { type: 'slot'; slot: number; memory: SharedArrayBuffer }
+  /** Forget every slot (the next encode's frames have another size). */
+  | { type: 'reset' }
   /** Slot `slot` holds a frame to write. */
   | { type: 'frame'; session: number; slot: number }
   | { type: 'end' }
   | { type: 'kill' };
 
 export type FromEncoderThread = { session: number } & (
-  | { type: 'written'; slot: number }
+  /** These slots' frames are in the pipe; the slots are free again. */
+  | { type: 'written'; slots: number[] }
   | { type: 'encoded'; frames: number }
   | { type: 'exit'; code: number | null; signal: NodeJS.Signals | null; stderr: string; spawnError: string | null }
 );

@@ -3,7 +3,7 @@ import { startWorker } from '../threads/start-worker.js';
 
 // Encoder threads wait between encodes (unreferenced, so they never keep the process alive):
 // a render, or a server running jobs one after another, starts one thread, not one per video.
-const idleThreads: Worker[] = [];
+const idleThreads: EncoderThread[] = [];
 const MAX_IDLE_THREADS = 2;
 let sessions = 0;
 
@@ -12,31 +12,41 @@ export function nextSession(): number {
   return ++sessions;
 }
 
-/** An encoder thread for one encode: an idle one, or a new one. */
-export function takeThread(): Worker {
-  const worker = idleThreads.pop() ?? startThread();
-  worker.ref();
-  return worker;
+/**
+ * A worker thread that owns ffmpeg, with the frame slots registered with it: memory shared
+ * by both threads, kept for the next encode of the same frame size (allocating and zeroing
+ * tens of MB per video, and collecting them, costs more than it seems).
+ */
+export interface EncoderThread {
+  readonly worker: Worker;
+  slots: Buffer[];
 }
 
-function startThread(): Worker {
-  const worker = startWorker(import.meta.url, 'encoder-thread');
+/** An encoder thread for one encode: an idle one, or a new one. */
+export function takeThread(): EncoderThread {
+  const thread = idleThreads.pop() ?? startThread();
+  thread.worker.ref();
+  return thread;
+}
+
+function startThread(): EncoderThread {
+  const thread: EncoderThread = { worker: startWorker(import.meta.url, 'encoder-thread'), slots: [] };
   // A thread that fails while idle is dropped; while in use, its encoder reports the failure.
-  worker.on('error', () => undefined);
-  worker.on('exit', () => {
-    const i = idleThreads.indexOf(worker);
+  thread.worker.on('error', () => undefined);
+  thread.worker.on('exit', () => {
+    const i = idleThreads.indexOf(thread);
     if (i >= 0) idleThreads.splice(i, 1);
   });
-  return worker;
+  return thread;
 }
 
 /** Returns a healthy thread after its encode; it waits, unreferenced, for the next. */
-export function giveBackThread(worker: Worker): void {
+export function giveBackThread(thread: EncoderThread): void {
   if (idleThreads.length >= MAX_IDLE_THREADS) {
-    void worker.terminate();
+    void thread.worker.terminate();
     return;
   }
-  worker.unref();
-  idleThreads.push(worker);
+  thread.worker.unref();
+  idleThreads.push(thread);
 }
 

@@ -14,8 +14,16 @@ const post = (m: FromEncoderThread): void => port.postMessage(m);
 
 let proc: ChildProcessWithoutNullStreams | null = null;
 let session = 0;
-/** The current encode's frame slots (memory shared with the main thread). */
+/** Frame slots (memory shared with the main thread), kept from one encode to the next. */
 let slots: Uint8Array[] = [];
+/** Slots whose writes finished since the last 'written' message: reported together. */
+let written: number[] = [];
+
+function reportWritten(id: number): void {
+  if (written.length === 0) return;
+  post({ session: id, type: 'written', slots: written });
+  written = [];
+}
 
 function start(ffmpeg: string, args: readonly string[]): void {
   const id = session;
@@ -47,16 +55,24 @@ port.on('message', (m: ToEncoderThread) => {
   switch (m.type) {
     case 'start':
       session = m.session;
-      slots = [];
+      written = [];
       start(m.ffmpeg, m.args);
       break;
     case 'slot':
-      if (m.session === session) slots[m.slot] = new Uint8Array(m.memory);
+      slots[m.slot] = new Uint8Array(m.memory);
+      break;
+    case 'reset':
+      slots = [];
       break;
     case 'frame': {
       // The slot goes back to the main thread once the kernel has the bytes.
       const frame = m.session === session ? slots[m.slot] : undefined;
-      if (frame) proc?.stdin.write(frame, () => post({ session: m.session, type: 'written', slot: m.slot }));
+      if (!frame) break;
+      proc?.stdin.write(frame, () => {
+        if (m.session !== session) return;
+        // Several writes often finish in one turn of the loop: one message for all of them.
+        if (written.push(m.slot) === 1) setImmediate(() => reportWritten(m.session));
+      });
       break;
     }
     case 'end':

@@ -4,7 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { AbortError, EncoderError } from '../errors.js';
 import type { FromEncoderThread, ToEncoderThread } from './encoder-messages.js';
-import { giveBackThread, nextSession, takeThread } from './encoder-thread-pool.js';
+import { giveBackThread, nextSession, takeThread, type EncoderThread } from './encoder-thread-pool.js';
 import { ffmpegPath } from './ffmpeg-path.js';
 import { yuvFrameBytes } from '../frames/yuv.js';
 import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type PixelFormat, type VideoFormat } from './formats.js';
@@ -45,15 +45,16 @@ interface Exit {
  * into place on success, so a failure or abort never leaves a partial video.
  */
 export class VideoEncoder {
+  private readonly thread: EncoderThread;
   private readonly worker: Worker;
   private readonly temp: string;
   private exited: Exit | null = null;
   private readonly exit: Promise<void>;
   private readonly frameBytes: number;
   private readonly pixelFormat: PixelFormat;
-  /** Frame slots shared with the encoder thread, the free ones, and each one's index by memory. */
-  private readonly slots: Buffer[] = [];
-  private readonly free: number[] = [];
+  /** The thread's frame slots (shared memory), the free ones, and each one's index by memory. */
+  private readonly slots: Buffer[];
+  private readonly free: number[];
   private readonly slotOf = new Map<ArrayBufferLike, number>();
   private inFlight = 0;
   private sinceYield = 0;
@@ -76,21 +77,29 @@ export class VideoEncoder {
       ...outputArgs(opts.format, opts.fps, opts.settings ?? DEFAULT_ENCODE),
       '-y', this.temp,
     ];
-    this.worker = takeThread();
+    this.thread = takeThread();
+    this.worker = this.thread.worker;
+    if (this.thread.slots[0]?.length !== this.frameBytes && this.thread.slots.length > 0) {
+      this.thread.slots = [];
+      this.post({ type: 'reset' });
+    }
+    this.slots = this.thread.slots;
+    this.free = this.slots.map((_, i) => i);
+    this.slots.forEach((view, i) => this.slotOf.set(view.buffer, i));
     this.exit = new Promise((resolve) => {
       const done = (e: Exit, healthy: boolean): void => {
         if (this.exited) return;
         this.exited = e;
         this.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        if (healthy) giveBackThread(this.worker);
+        if (healthy) giveBackThread(this.thread);
         this.wake?.();
         resolve();
       };
       const onMessage = (m: FromEncoderThread): void => {
         if (m.session !== this.session) return;
         if (m.type === 'written') {
-          this.inFlight--;
-          this.free.push(m.slot);
+          this.inFlight -= m.slots.length;
+          this.free.push(...m.slots);
           this.wake?.();
         } else if (m.type === 'encoded') {
           opts.onEncoded?.(m.frames);
@@ -120,7 +129,7 @@ export class VideoEncoder {
     if (slot !== undefined) return this.slots[slot]!;
     const view = Buffer.from(new SharedArrayBuffer(this.frameBytes));
     this.slotOf.set(view.buffer, this.slots.length);
-    this.post({ type: 'slot', session: this.session, slot: this.slots.length, memory: view.buffer as SharedArrayBuffer });
+    this.post({ type: 'slot', slot: this.slots.length, memory: view.buffer as SharedArrayBuffer });
     this.slots.push(view);
     return view;
   }
