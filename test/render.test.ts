@@ -166,9 +166,9 @@ describe('render', () => {
     expect(await readdir(sub)).toEqual(['c.mp4']);
     // Another frame size on the same (reused) thread: its frame slots are replaced.
     const onFrameSize: number[] = [];
-    await render({ ...body, width: 64, height: 48 }, { output: join(sub, 'd.mp4'), engine: 'mirror', onFrame: (_, f) => onFrameSize.push(f.length) });
-    expect(await probe(join(sub, 'd.mp4'))).toMatchObject({ frames: 61, width: 64, height: 48 });
-    expect(new Set(onFrameSize)).toEqual(new Set([yuvFrameBytes(64, 48)]));
+    await render({ ...body, width: 128, height: 64 }, { output: join(sub, 'd.mp4'), engine: 'mirror', onFrame: (_, f) => onFrameSize.push(f.length) });
+    expect(await probe(join(sub, 'd.mp4'))).toMatchObject({ frames: 61, width: 128, height: 64 });
+    expect(new Set(onFrameSize)).toEqual(new Set([yuvFrameBytes(128, 64)]));
   });
 
   it('names the engine when it returns the wrong size', async () => {
