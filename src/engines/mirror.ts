@@ -14,11 +14,11 @@ function reflect(i: number, lo: number, hi: number): number {
 }
 
 /** Box-blurs the masked pixels along rows then columns (running sums); known pixels are read, never written. */
-function blurMasked(img: RawImage, mask: Uint8Array, radius: number): void {
+function blurMasked(img: RawImage, mask: Uint8Array, radius: number, copy: Uint8Array): void {
   const { width: w, height: h } = img;
   const src = img.data;
   for (const horizontal of [true, false]) {
-    const copy = src.slice();
+    copy.set(src);
     const len = horizontal ? w : h;
     const lines = horizontal ? h : w;
     // Pixel index of position i on a line: base + i·step.
@@ -82,6 +82,8 @@ function reflectInto(s: Uint8Array, d: Uint8Array, mask: Uint8Array, w: number, 
 
 /** `mirror`: reflects the known pixels into the mask and blurs them; instant and deterministic, for previews and tests. */
 export function createMirrorEngine(): OutpaintEngine {
+  // The blur's copy of the image, reused: a keyframe a second of fresh garbage adds up.
+  let scratch = new Uint8Array(0);
   return {
     name: 'mirror',
     async outpaint(task: OutpaintTask, signal?: AbortSignal): Promise<RawImage> {
@@ -93,7 +95,8 @@ export function createMirrorEngine(): OutpaintEngine {
       const box = { x0: known.x, y0: known.y, x1: known.x + known.width, y1: known.y + known.height };
       const out = cloneImage(task.image);
       reflectInto(task.image.data, out.data, task.mask, w, h, box);
-      blurMasked(out, task.mask, 3);
+      if (scratch.length !== out.data.length) scratch = new Uint8Array(out.data.length);
+      blurMasked(out, task.mask, 3, scratch);
       return out;
     },
   };

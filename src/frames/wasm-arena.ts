@@ -75,11 +75,16 @@ export class WasmArena {
     return offset;
   }
 
-  /** A named scratch block of at least `bytes`. */
+  /**
+   * A named scratch block of at least `bytes`. A block that must grow is reallocated at a
+   * power-of-two size (the old one is not reused), so what is left behind stays below the
+   * largest size seen, however many slightly larger requests come one after another.
+   */
   block(name: string, bytes: number): number {
     const b = this.blocks.get(name);
     if (b && b.capacity >= bytes) return b.offset;
-    const fresh = { offset: this.alloc(bytes), capacity: bytes };
+    const capacity = 2 ** Math.ceil(Math.log2(Math.max(64, bytes)));
+    const fresh = { offset: this.alloc(capacity), capacity };
     this.blocks.set(name, fresh);
     return fresh.offset;
   }
