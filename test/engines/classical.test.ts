@@ -140,6 +140,21 @@ describe('classical engine: contract', () => {
 describe('classical engine: quality on photos (crop the centre, extend back, compare with the truth)', () => {
   const worst = (qs: FillQuality[], k: keyof FillQuality, dir: 1 | -1): number => Math.max(...qs.map((q) => dir * q[k])) * dir;
   const mean = (qs: FillQuality[], k: keyof FillQuality): number => qs.reduce((s, q) => s + q[k], 0) / qs.length;
+  const median = (qs: FillQuality[], k: keyof FillQuality): number => {
+    const v = qs.map((q) => q[k]).sort((x, y) => x - y);
+    return (v[(v.length - 1) >> 1]! + v[v.length >> 1]!) / 2;
+  };
+  const expectBeatsMirror = (ours: FillQuality[], theirs: FillQuality[]): void => {
+    expect(mean(ours, 'seamVsImage')).toBeLessThan(mean(theirs, 'seamVsImage'));
+    expect(worst(ours, 'sharpRatio', -1)).toBeGreaterThan(worst(theirs, 'sharpRatio', -1));
+    expect(mean(ours, 'colourDiff')).toBeLessThan(mean(theirs, 'colourDiff'));
+  };
+  const flop = (img: RawImage): RawImage => {
+    const { width: w, height: h } = img;
+    const data = new Uint8Array(img.data.length);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(img.data.subarray((y * w + x) * 3, (y * w + x) * 3 + 3), (y * w + (w - 1 - x)) * 3);
+    return { ...img, data };
+  };
 
   it('pan band and zoom-out ring: no seam, no blur, right colour, better than mirror', async () => {
     const list = await photos();
@@ -157,27 +172,47 @@ describe('classical engine: quality on photos (crop the centre, extend back, com
       }
     }
     console.log(rows.join('\n'));
-    const median = (k: keyof FillQuality): number => {
-      const v = ours.map((q) => q[k]).sort((x, y) => x - y);
-      return (v[(v.length - 1) >> 1]! + v[v.length >> 1]!) / 2;
-    };
-    // Targets from the brief, met by the typical case: (a) seam step ≤ 1.3× the image's mean
-    // gradient, (b) Laplacian variance ≥ 0.7× the truth's. Known misses (docs/classical-engine.md):
-    // a ring crossing strong edges (seam) and very fine foliage (voting softens it).
-    expect(median('seamVsImage')).toBeLessThanOrEqual(1.3);
-    expect(median('sharpRatio')).toBeGreaterThanOrEqual(0.7);
-    // Regression floors for every single case, looser than the targets above.
-    ours.forEach((q, i) => {
-      expect(q.seamVsImage, `${rows[i]} (seam)`).toBeLessThanOrEqual(2);
-      expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.4);
-    });
-    // (c) what lies beyond the frame can differ in colour from anything visible (the median case
-    // misses the 6-level target by about half a level; the mirror fill's median is worse).
-    expect(median('colourDiff')).toBeLessThanOrEqual(7);
+    // (a) seam step ≤ 1.3× the image's mean gradient: holds for every case.
+    ours.forEach((q, i) => expect(q.seamVsImage, `${rows[i]} (seam)`).toBeLessThanOrEqual(1.3));
+    // (b) Laplacian variance ≥ 0.7× the truth's: holds for the median case; one known miss
+    // (forest-path ring, 0.56: fine fern detail below and bright sky gaps above the frame, which
+    // nothing next to the band shows), hence the per-case floor of 0.5.
+    expect(median(ours, 'sharpRatio')).toBeGreaterThanOrEqual(0.7);
+    ours.forEach((q, i) => expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.5));
+    // (c) band mean colour within 6 levels: holds for the median case (5.5); what lies beyond the
+    // frame can differ from anything visible (dogs ring 10.1, dune-grass left 9.1, mountain-autumn
+    // ring 8.3 — the pixels next to the band predict it no better), hence the per-case ceiling.
+    expect(median(ours, 'colourDiff')).toBeLessThanOrEqual(6);
+    ours.forEach((q, i) => expect(q.colourDiff, `${rows[i]} (colour)`).toBeLessThanOrEqual(12));
     // (d) better than the mirror fill on each measure, taken over all cases.
-    expect(mean(ours, 'seamVsImage')).toBeLessThan(mean(theirs, 'seamVsImage'));
-    expect(worst(ours, 'sharpRatio', -1)).toBeGreaterThan(worst(theirs, 'sharpRatio', -1));
-    expect(mean(ours, 'colourDiff')).toBeLessThan(mean(theirs, 'colourDiff'));
+    expectBeatsMirror(ours, theirs);
+  });
+
+  it('holds up on the mirrored photos (the other edge of each picture: a guard against tuning to one crop)', async () => {
+    const list = await photos();
+    const ours: FillQuality[] = [];
+    const theirs: FillQuality[] = [];
+    const rows: string[] = [];
+    for (const { name, img } of list) {
+      const flipped = flop(img);
+      for (const shape of ['left', 'ring'] as const) {
+        const mask = maskFor(shape, flipped.width, flipped.height);
+        const q = fillQuality(await engine.outpaint(taskFor(flipped, mask)), flipped, mask);
+        ours.push(q);
+        theirs.push(fillQuality(await mirror.outpaint(taskFor(flipped, mask)), flipped, mask));
+        rows.push(`mirrored ${name} ${shape}: seam/image ${q.seamVsImage.toFixed(2)} sharp ${q.sharpRatio.toFixed(2)} colour ${q.colourDiff.toFixed(1)}`);
+      }
+    }
+    console.log(rows.join('\n'));
+    ours.forEach((q, i) => {
+      expect(q.seamVsImage, `${rows[i]} (seam)`).toBeLessThanOrEqual(1.3);
+      expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.5);
+      expect(q.colourDiff, `${rows[i]} (colour)`).toBeLessThanOrEqual(12);
+    });
+    expect(median(ours, 'sharpRatio')).toBeGreaterThanOrEqual(0.7);
+    // Median colour here is 6.5 (the 6-level target is missed on this side; mountain-autumn left 10.0).
+    expect(median(ours, 'colourDiff')).toBeLessThanOrEqual(7.5);
+    expectBeatsMirror(ours, theirs);
   });
 
   it('keeps detail over 8 chained pans and 8 chained zoom-outs', async () => {
