@@ -30,7 +30,7 @@ const CASES: Case[] = [
   { label: '1080x1920', width: 1080, height: 1920, walk: ['backward', 'right'] },
 ];
 
-const PAIRS = 3;
+const PAIRS = 5;
 
 function median(xs: number[]): number {
   const v = [...xs].sort((x, y) => x - y);

@@ -185,6 +185,8 @@ async function renderSample(job: SampleJob): Promise<RenderOutput> {
       const startNext = (): void => {
         if (pending || made >= plan.steps.length) return;
         made++;
+        // The engine may hold this thread for a while: ffmpeg gets every frame made so far.
+        encoder.flush();
         pending = keyframes.next();
         // Rejections surface where it is awaited; until then this keeps them from being unhandled.
         pending.catch(() => undefined);

@@ -9,8 +9,8 @@ export type ToEncoderThread =
   | { type: 'slot'; slot: number; memory: SharedArrayBuffer }
   /** Forget every slot (the next encode's frames have another size). */
   | { type: 'reset' }
-  /** Slot `slot` holds a frame to write. */
-  | { type: 'frame'; session: number; slot: number }
+  /** These slots hold frames to write, in order. */
+  | { type: 'frames'; session: number; slots: number[] }
   | { type: 'end' }
   | { type: 'kill' };
 

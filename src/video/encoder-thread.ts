@@ -19,6 +19,12 @@ let slots: Uint8Array[] = [];
 /** Slots whose writes finished since the last 'written' message: reported together. */
 let written: number[] = [];
 
+function wrote(id: number, slot: number): void {
+  if (id !== session) return;
+  // Several writes often finish in one turn of the loop: one message for all of them.
+  if (written.push(slot) === 1) setImmediate(() => reportWritten(id));
+}
+
 function reportWritten(id: number): void {
   if (written.length === 0) return;
   post({ session: id, type: 'written', slots: written });
@@ -64,17 +70,14 @@ port.on('message', (m: ToEncoderThread) => {
     case 'reset':
       slots = [];
       break;
-    case 'frame': {
-      // The slot goes back to the main thread once the kernel has the bytes.
-      const frame = m.session === session ? slots[m.slot] : undefined;
-      if (!frame) break;
-      proc?.stdin.write(frame, () => {
-        if (m.session !== session) return;
-        // Several writes often finish in one turn of the loop: one message for all of them.
-        if (written.push(m.slot) === 1) setImmediate(() => reportWritten(m.session));
-      });
+    case 'frames':
+      if (m.session !== session || !proc) break;
+      for (const slot of m.slots) {
+        const frame = slots[slot];
+        // The slot goes back to the main thread once the kernel has the bytes.
+        if (frame) proc.stdin.write(frame, () => wrote(m.session, slot));
+      }
       break;
-    }
     case 'end':
       proc?.stdin.end();
       break;

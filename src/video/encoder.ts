@@ -57,6 +57,8 @@ export class VideoEncoder {
   private readonly free: number[];
   private readonly slotOf = new Map<ArrayBufferLike, number>();
   private inFlight = 0;
+  /** Frames queued here but not yet handed to the thread (they go over in small batches). */
+  private unposted: number[] = [];
   private sinceYield = 0;
   private readonly maxInFlight: number;
   private readonly session = nextSession();
@@ -150,9 +152,12 @@ export class VideoEncoder {
       into.set(frame);
       slot = this.slotOf.get(into.buffer)!;
     }
-    this.post({ type: 'frame', session: this.session, slot });
+    this.unposted.push(slot);
     this.inFlight++;
+    // While the thread still has frames to write, hand new ones over a few at a time.
+    if (this.inFlight - this.unposted.length < 2 || this.unposted.length >= 4) this.postFrames();
     while (this.inFlight > this.maxInFlight && !this.exited) {
+      this.postFrames();
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
     }
@@ -167,6 +172,7 @@ export class VideoEncoder {
   /** Closes stdin, waits for ffmpeg, and moves the finished file into place. */
   async finish(): Promise<string> {
     this.checkAlive();
+    this.postFrames();
     this.post({ type: 'end' });
     await this.exit;
     this.opts.signal?.removeEventListener('abort', this.onAbort);
@@ -192,6 +198,17 @@ export class VideoEncoder {
 
   private kill(): void {
     if (!this.exited) this.post({ type: 'kill' });
+  }
+
+  /** Hands every queued frame to the encoder thread now: call before work that blocks this thread. */
+  flush(): void {
+    this.postFrames();
+  }
+
+  private postFrames(): void {
+    if (this.unposted.length === 0) return;
+    this.post({ type: 'frames', session: this.session, slots: this.unposted });
+    this.unposted = [];
   }
 
   private post(m: ToEncoderThread): void {
