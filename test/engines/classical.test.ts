@@ -175,12 +175,12 @@ describe('classical engine: quality on photos (crop the centre, extend back, com
     // (a) seam step ≤ 1.3× the image's mean gradient: holds for every case.
     ours.forEach((q, i) => expect(q.seamVsImage, `${rows[i]} (seam)`).toBeLessThanOrEqual(1.3));
     // (b) Laplacian variance ≥ 0.7× the truth's: holds for the median case; one known miss
-    // (forest-path ring, 0.56: fine fern detail below and bright sky gaps above the frame, which
+    // (forest-path ring, 0.55: fine fern detail below and bright sky gaps above the frame, which
     // nothing next to the band shows), hence the per-case floor of 0.5.
     expect(median(ours, 'sharpRatio')).toBeGreaterThanOrEqual(0.7);
     ours.forEach((q, i) => expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.5));
-    // (c) band mean colour within 6 levels: holds for the median case (5.5); what lies beyond the
-    // frame can differ from anything visible (dogs ring 10.1, dune-grass left 9.1, mountain-autumn
+    // (c) band mean colour within 6 levels: holds for the median case (5.6); what lies beyond the
+    // frame can differ from anything visible (dogs ring 9.9, dune-grass left 9.1, mountain-autumn
     // ring 8.3 — the pixels next to the band predict it no better), hence the per-case ceiling.
     expect(median(ours, 'colourDiff')).toBeLessThanOrEqual(6);
     ours.forEach((q, i) => expect(q.colourDiff, `${rows[i]} (colour)`).toBeLessThanOrEqual(12));

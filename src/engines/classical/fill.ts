@@ -142,9 +142,9 @@ async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntr
           const cy1 = Math.min(r1, yb + margin);
           const cw = Math.min(w.view.width, bw + 2 * effort.patchR + 2 + margin);
           const crop = { x0: 0, y0: cy0, x1: cw, y1: cy1 };
-          const job = makeJob(w.view, w.fixed, crop, w.sources, 'rows', effort, subSeed(seed, 2, pi, wi, i));
-          job.acrossW = (w.band.acrossW ?? 0) / (w.view.width * w.view.width);
-          jobs.push(job);
+          // No across-band penalty here (unlike quilting): over chained zoom-outs it kept the
+          // refinement on the previous steps' fill, which grew dark blobs in skies.
+          jobs.push(makeJob(w.view, w.fixed, crop, w.sources, 'rows', effort, subSeed(seed, 2, pi, wi, i)));
           spans.push({ w, ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
         }
       }

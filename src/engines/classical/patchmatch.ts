@@ -28,11 +28,6 @@ export interface RefineJob {
   /** 'rows': search only rows within ±maxShift (bands along a side); 'none': anywhere. */
   axis: 'rows' | 'none';
   maxShift: number;
-  /**
-   * 'rows' only: per-pixel-channel squared error charged per squared pixel (full resolution) between
-   * a patch's source column and its target column (top/bottom bands: stay near the same height).
-   */
-  acrossW?: number;
   levels: number;
   emIters: number;
   pmIters: number;
@@ -201,8 +196,7 @@ function tryCand(nnf: Nnf, L: Level, job: RefineJob, r: number, c: number, cx: n
     const [lo, hi] = rowWindow(job, L, s, cy);
     if (sy < lo || sy > hi) return;
     const dy = (sy - effRow(job, L, s, cy)) * L.scale;
-    const dx = (sx - cx) * L.scale - job.ox;
-    pen = (SHIFT_W * dy * dy + (job.acrossW ?? 0) * dx * dx) * (2 * r + 1) * (2 * r + 1) * 3;
+    pen = SHIFT_W * dy * dy * (2 * r + 1) * (2 * r + 1) * 3;
   }
   const best = nnf.d[c]!;
   if (pen >= best) return;
