@@ -13,7 +13,10 @@ function reflect(i: number, lo: number, hi: number): number {
   return lo + (k < n ? k : period - 1 - k);
 }
 
-/** Box-blurs the masked pixels along rows then columns (running sums); known pixels are read, never written. */
+/**
+ * Box-blurs the masked pixels along rows then columns; known pixels are read, never written.
+ * Only runs of masked pixels are visited, each with a running sum over its window.
+ */
 function blurMasked(img: RawImage, mask: Uint8Array, radius: number, copy: Uint8Array): void {
   const { width: w, height: h } = img;
   const src = img.data;
@@ -25,32 +28,34 @@ function blurMasked(img: RawImage, mask: Uint8Array, radius: number, copy: Uint8
     const step = horizontal ? 1 : w;
     for (let line = 0; line < lines; line++) {
       const base = horizontal ? line * w : line;
-      let r = 0, g = 0, b = 0;
-      // Window [lo, hi] around i, clipped to the line.
-      let lo = 0;
-      let hi = -1;
-      for (let i = 0; i < len; i++) {
-        const want = Math.min(len - 1, i + radius);
-        while (hi < want) {
-          hi++;
-          const q = (base + hi * step) * 3;
-          r += copy[q]!;
-          g += copy[q + 1]!;
-          b += copy[q + 2]!;
+      for (let i = 0; i < len; ) {
+        if (mask[base + i * step] === 0) {
+          i++;
+          continue;
         }
-        while (lo < i - radius) {
-          const q = (base + lo * step) * 3;
-          r -= copy[q]!;
-          g -= copy[q + 1]!;
-          b -= copy[q + 2]!;
-          lo++;
+        // A run of masked pixels from i: window [lo, hi] around each, clipped to the line.
+        let r = 0, g = 0, b = 0;
+        let lo = Math.max(0, i - radius);
+        let hi = lo - 1;
+        for (; i < len && mask[base + i * step] !== 0; i++) {
+          for (const want = Math.min(len - 1, i + radius); hi < want; ) {
+            const q = (base + ++hi * step) * 3;
+            r += copy[q]!;
+            g += copy[q + 1]!;
+            b += copy[q + 2]!;
+          }
+          for (; lo < i - radius; lo++) {
+            const q = (base + lo * step) * 3;
+            r -= copy[q]!;
+            g -= copy[q + 1]!;
+            b -= copy[q + 2]!;
+          }
+          const p = (base + i * step) * 3;
+          const n = hi - lo + 1;
+          src[p] = r / n;
+          src[p + 1] = g / n;
+          src[p + 2] = b / n;
         }
-        const p = base + i * step;
-        if (mask[p] === 0) continue;
-        const n = hi - lo + 1;
-        src[p * 3] = r / n;
-        src[p * 3 + 1] = g / n;
-        src[p * 3 + 2] = b / n;
       }
     }
   }
