@@ -25,22 +25,28 @@ export class PlanarKernel {
   private weights = new Float32Array(0);
   private readonly params = new Int32Array(27);
 
-  constructor(private readonly width: number, private readonly height: number) {}
+  /** Y, U, V planes, and where each starts in a frame. */
+  private readonly layout: readonly Plane[];
+  private readonly planeStart: readonly number[];
+
+  constructor(private readonly width: number, private readonly height: number) {
+    const c = { width: width >> 1, height: height >> 1, sub: 2 } as const;
+    this.layout = [{ width, height, sub: 1 }, c, c];
+    this.planeStart = [0, width * height, width * height + c.width * c.height];
+  }
 
   /** The output planes of a frame: Y at full size, then U and V at half. */
-  planes(): Plane[] {
-    const c = { width: this.width >> 1, height: this.height >> 1, sub: 2 } as const;
-    return [{ width: this.width, height: this.height, sub: 1 }, c, c];
+  planes(): readonly Plane[] {
+    return this.layout;
   }
 
   beginFrame(clear: boolean): void {
     this.frameNo++;
     this.frameAt = this.arena.block('frame', yuvFrameBytes(this.width, this.height));
     if (!clear) return;
-    let at = this.frameAt;
-    this.planes().forEach((p, i) => {
+    this.layout.forEach((p, i) => {
+      const at = this.frameAt + this.planeStart[i]!;
       this.arena.bytes.fill(BLACK[i]!, at, at + p.width * p.height);
-      at += p.width * p.height;
     });
   }
 
@@ -101,10 +107,8 @@ export class PlanarKernel {
     const ayAt = d.alphaY ? arena.put('alphaY', d.alphaY) : 0;
     const ringAt = arena.block('ring', RING_ROWS * nc * 4);
     const hole = d.hole;
-    const planes = this.planes();
     for (const index of indices) {
-      let planeAt = this.frameAt;
-      for (let i = 0; i < index; i++) planeAt += planes[i]!.width * planes[i]!.height;
+      const planeAt = this.frameAt + this.planeStart[index]!;
       const p = this.params;
       p[0] = slots[index]!;
       p[1] = stride;
