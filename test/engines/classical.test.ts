@@ -174,11 +174,8 @@ describe('classical engine: quality on photos (crop the centre, extend back, com
     console.log(rows.join('\n'));
     // (a) seam step ≤ 1.3× the image's mean gradient: holds for every case.
     ours.forEach((q, i) => expect(q.seamVsImage, `${rows[i]} (seam)`).toBeLessThanOrEqual(1.3));
-    // (b) Laplacian variance ≥ 0.7× the truth's: holds for the median case; one known miss
-    // (forest-path ring, 0.55: fine fern detail below and bright sky gaps above the frame, which
-    // nothing next to the band shows), hence the per-case floor of 0.5.
-    expect(median(ours, 'sharpRatio')).toBeGreaterThanOrEqual(0.7);
-    ours.forEach((q, i) => expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.5));
+    // (b) Laplacian variance ≥ 0.7× the truth's: holds for every case (worst: forest-path ring).
+    ours.forEach((q, i) => expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.7));
     // (c) band mean colour within 6 levels: holds for the median case (5.6); what lies beyond the
     // frame can differ from anything visible (dogs ring 9.9, dune-grass left 9.1, mountain-autumn
     // ring 8.3 — the pixels next to the band predict it no better), hence the per-case ceiling.
@@ -206,10 +203,9 @@ describe('classical engine: quality on photos (crop the centre, extend back, com
     console.log(rows.join('\n'));
     ours.forEach((q, i) => {
       expect(q.seamVsImage, `${rows[i]} (seam)`).toBeLessThanOrEqual(1.3);
-      expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.5);
+      expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.7);
       expect(q.colourDiff, `${rows[i]} (colour)`).toBeLessThanOrEqual(12);
     });
-    expect(median(ours, 'sharpRatio')).toBeGreaterThanOrEqual(0.7);
     // Median colour here is 6.5 (the 6-level target is missed on this side; mountain-autumn left 10.0).
     expect(median(ours, 'colourDiff')).toBeLessThanOrEqual(7.5);
     expectBeatsMirror(ours, theirs);

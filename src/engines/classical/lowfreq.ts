@@ -68,6 +68,15 @@ const DETAIL_HEADROOM = 3;
 /** Strip (px) whose detail sets the bound, and the window (px) over which the band's detail is measured. */
 const DETAIL_STRIP = 16;
 const DETAIL_WIN = 6;
+/**
+ * The other direction: where the band is smoother than the strip next to it, its detail is raised
+ * toward the strip's, by a gain of at most GMAX. EM voting and the pyramid soften fine foliage to
+ * ~0.6× the strip's Laplacian variance; the strip says how much detail belongs there. (Measured on
+ * 24 cases: raising to 1/1.5² of the strip lifted the worst band from 0.55 to 0.60 of the truth's
+ * detail, raising to the strip's level with GMAX 2 to 0.79; GMAX 2.5 pushed seams to 1.31.)
+ */
+const KL = 1;
+const GMAX = 2;
 
 /** Box mean of radius r over a w×h float plane (clamped at the edges), separable. */
 function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
@@ -91,10 +100,10 @@ function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Arr
 }
 
 /**
- * Damps detail the band has no business carrying: where the fill's local high-pass energy exceeds
- * DETAIL_HEADROOM² × that of the strip right of the band (same rows, smoothed along the band), its
- * high-pass part is scaled down to that bound. A plain sky stays plain instead of receiving copied
- * rock grain or dark specks; textured regions (where the strip is textured too) are left alone.
+ * Keeps the band's detail in line with the strip right of it (same rows, smoothed along the band):
+ * where the fill's local high-pass energy exceeds DETAIL_HEADROOM² × the strip's, its high-pass part
+ * is scaled down to that bound, so a plain sky stays plain instead of receiving copied rock grain or
+ * dark specks; where it is below 1/KL² × the strip's, it is raised (gain ≤ GMAX).
  */
 export function limitDetail(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
   const W = work.width;
@@ -134,8 +143,13 @@ export function limitDetail(work: Plane, fixed: Uint8Array, bw: number, r0: numb
         const p = (r0 + j) * W + x;
         if (fixed[p]) continue;
         const e = ef[j * cw + x]! + 4;
-        if (e <= bound) continue;
-        const g = Math.sqrt(bound / e);
+        let g: number;
+        if (e > bound) g = Math.sqrt(bound / e);
+        else {
+          const lowB = esS[j]! / (KL * KL) + 4;
+          if (e >= lowB || GMAX <= 1) continue;
+          g = Math.min(GMAX, Math.sqrt(lowB / e));
+        }
         const i = j * cw + x;
         const v = lc[i]! + g * (ch[i]! - lc[i]!);
         wd[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
