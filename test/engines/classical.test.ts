@@ -176,9 +176,11 @@ describe('classical engine: quality on photos (crop the centre, extend back, com
     ours.forEach((q, i) => expect(q.seamVsImage, `${rows[i]} (seam)`).toBeLessThanOrEqual(1.3));
     // (b) Laplacian variance ≥ 0.7× the truth's: holds for every case (worst: forest-path ring).
     ours.forEach((q, i) => expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.7));
-    // (c) band mean colour within 6 levels: holds for the median case (5.6); what lies beyond the
-    // frame can differ from anything visible (dogs ring 9.9, dune-grass left 9.1, mountain-autumn
-    // ring 8.3 — the pixels next to the band predict it no better), hence the per-case ceiling.
+    // (c) band mean colour within 6 levels: holds for the median case. Not per case: what lies
+    // beyond the frame can differ from anything visible (dogs ring 9.1, dune-grass left 9.1). Even
+    // the true pixels next to the band miss the true band's colour by more than 6 levels in half of
+    // 120 cases (bench/colour-bound.ts), and no fill made from what is visible can do better than
+    // what is visible predicts; hence the per-case ceiling.
     expect(median(ours, 'colourDiff')).toBeLessThanOrEqual(6);
     ours.forEach((q, i) => expect(q.colourDiff, `${rows[i]} (colour)`).toBeLessThanOrEqual(12));
     // (d) better than the mirror fill on each measure, taken over all cases.

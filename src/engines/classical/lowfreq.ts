@@ -13,8 +13,11 @@ const STRIP = 6;
 /** Smoothing along the band (px): follows the boundary's colour regions without printing its details as stripes. */
 const SIGMA = 16;
 
-/** Shifts the non-fixed pixels of columns [0,bw) in rows [r0,r1) toward the strip right of the band. */
-export function matchBandColour(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
+/**
+ * Shifts the non-fixed pixels of columns [0,bw) in rows [r0,r1) toward the strip right of the band;
+ * rows outside `trusted` (where that strip is an earlier band's fill) use the nearest trusted row's strip.
+ */
+export function matchBandColour(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number, trusted?: readonly [number, number]): void {
   const W = work.width;
   const wd = work.data;
   const n = r1 - r0;
@@ -30,6 +33,15 @@ export function matchBandColour(work: Plane, fixed: Uint8Array, bw: number, r0: 
       if (fixed[y * W + x]) continue;
       for (let c = 0; c < 3; c++) f[j * 3 + c]! += wd[(y * W + x) * 3 + c]!;
       fc[j]! += 1;
+    }
+  }
+  // Rows whose strip is itself a guess (the corners of a top/bottom band lie next to the side bands'
+  // fill) take the target of the nearest row whose strip is real: one guess should not steer another.
+  if (trusted) {
+    const a = Math.max(0, trusted[0] - r0), b = Math.min(n, trusted[1] - r0);
+    if (b > a) for (let j = 0; j < n; j++) {
+      const k = j < a ? a : j >= b ? b - 1 : j;
+      if (k !== j) for (let c = 0; c < 3; c++) t[j * 3 + c] = t[k * 3 + c]!;
     }
   }
   const sigma = SIGMA;
