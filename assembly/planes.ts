@@ -145,44 +145,53 @@ function widen(p: usize): v128 {
   return f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(p))));
 }
 
-// Row pointers and weights of the current output row (up to 8 taps in globals the inlined
-// sum reads; wider kernels fall back to a loop).
-let b0: usize = 0, b1: usize = 0, b2: usize = 0, b3: usize = 0, b4: usize = 0, b5: usize = 0;
-let w0 = f32x4.splat(0), w1 = f32x4.splat(0), w2 = f32x4.splat(0), w3 = f32x4.splat(0), w4 = f32x4.splat(0), w5 = f32x4.splat(0);
+// Row pointers and weights of the current output row's first 5 taps (the vertical pass copies
+// them into locals; wider kernels loop over the rest).
+let b0: usize = 0, b1: usize = 0, b2: usize = 0, b3: usize = 0, b4: usize = 0;
+let w0 = f32x4.splat(0), w1 = f32x4.splat(0), w2 = f32x4.splat(0), w3 = f32x4.splat(0), w4 = f32x4.splat(0);
 let nTaps = 0;
 let rowTable: usize = 0, weightTable: usize = 0, rowBytes: usize = 0, ringBase: usize = 0, ringSize = 1;
 
+/**
+ * Sum of the current row's taps for 4 samples at byte offset q, from locals: `n` is a constant
+ * after inlining (4 or 5), or 0 for the general loop over nTaps.
+ */
 @inline
-function column4(q: usize): v128 {
-  let acc = f32x4.mul(v128.load(b0 + q), w0);
-  if (nTaps > 1) acc = f32x4.add(acc, f32x4.mul(v128.load(b1 + q), w1));
-  if (nTaps > 2) acc = f32x4.add(acc, f32x4.mul(v128.load(b2 + q), w2));
-  if (nTaps > 3) acc = f32x4.add(acc, f32x4.mul(v128.load(b3 + q), w3));
-  if (nTaps > 4) acc = f32x4.add(acc, f32x4.mul(v128.load(b4 + q), w4));
-  if (nTaps > 5) acc = f32x4.add(acc, f32x4.mul(v128.load(b5 + q), w5));
-  for (let t = 6; t < nTaps; t++) {
-    const r = ringBase + <usize>(load<i32>(rowTable + (<usize>t << 2)) % ringSize) * rowBytes + q;
-    acc = f32x4.add(acc, f32x4.mul(v128.load(r), f32x4.splat(load<f32>(weightTable + (<usize>t << 2)))));
+function column4(q: usize, n: i32, p0: usize, p1: usize, p2: usize, p3: usize, p4: usize, v0: v128, v1: v128, v2: v128, v3: v128, v4: v128): v128 {
+  let acc = f32x4.mul(v128.load(p0 + q), v0);
+  acc = f32x4.add(acc, f32x4.mul(v128.load(p1 + q), v1));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(p2 + q), v2));
+  acc = f32x4.add(acc, f32x4.mul(v128.load(p3 + q), v3));
+  if (n == 5) acc = f32x4.add(acc, f32x4.mul(v128.load(p4 + q), v4));
+  if (n == 0) {
+    for (let t = 4; t < nTaps; t++) {
+      const r = ringBase + <usize>(load<i32>(rowTable + (<usize>t << 2)) % ringSize) * rowBytes + q;
+      acc = f32x4.add(acc, f32x4.mul(v128.load(r), f32x4.splat(load<f32>(weightTable + (<usize>t << 2)))));
+    }
   }
   return acc;
 }
 
 /** Output samples [from, to) of one row: opaque (alphaX 0, ay 1) or blended over what `out` holds. */
-function vspan(out: usize, from: i32, to: i32, alphaX: usize, ay: f32): void {
+@inline
+function vspanTaps(out: usize, from: i32, to: i32, alphaX: usize, ay: f32, n: i32): void {
+  // The row's pointers and weights as locals, so the loops keep them in registers.
+  const p0 = b0, p1 = b1, p2 = b2, p3 = b3, p4 = b4;
+  const v0 = w0, v1 = w1, v2 = w2, v3 = w3, v4 = w4;
   const opaque = alphaX == 0 && ay >= 1;
   const ayv = f32x4.splat(ay);
   let o = from;
   if (opaque) {
     for (; o + 16 <= to; o += 16) {
       const q = <usize>o << 2;
-      const a = i16x8.narrow_i32x4_s(bytes4(column4(q)), bytes4(column4(q + 16)));
-      const b = i16x8.narrow_i32x4_s(bytes4(column4(q + 32)), bytes4(column4(q + 48)));
+      const a = i16x8.narrow_i32x4_s(bytes4(column4(q, n, p0, p1, p2, p3, p4, v0, v1, v2, v3, v4)), bytes4(column4(q + 16, n, p0, p1, p2, p3, p4, v0, v1, v2, v3, v4)));
+      const b = i16x8.narrow_i32x4_s(bytes4(column4(q + 32, n, p0, p1, p2, p3, p4, v0, v1, v2, v3, v4)), bytes4(column4(q + 48, n, p0, p1, p2, p3, p4, v0, v1, v2, v3, v4)));
       v128.store(out + <usize>o, i8x16.narrow_i16x8_u(a, b));
     }
   }
   for (; o + 4 <= to; o += 4) {
     const q = <usize>o << 2;
-    let acc = column4(q);
+    let acc = column4(q, n, p0, p1, p2, p3, p4, v0, v1, v2, v3, v4);
     const d = out + <usize>o;
     if (!opaque) {
       const a = alphaX == 0 ? ayv : f32x4.mul(v128.load(alphaX + q), ayv);
@@ -194,7 +203,7 @@ function vspan(out: usize, from: i32, to: i32, alphaX: usize, ay: f32): void {
   }
   for (; o < to; o++) {
     const q = <usize>o << 2;
-    let v = f32x4.extract_lane(column4(q), 0);
+    let v = f32x4.extract_lane(column4(q, n, p0, p1, p2, p3, p4, v0, v1, v2, v3, v4), 0);
     const d = out + <usize>o;
     if (!opaque) {
       const a: f32 = alphaX == 0 ? ay : load<f32>(alphaX + q) * ay;
@@ -204,6 +213,25 @@ function vspan(out: usize, from: i32, to: i32, alphaX: usize, ay: f32): void {
     const r = nearest<f32>(v);
     store<u8>(d, <u8>(r <= 0 ? 0 : r >= 255 ? 255 : <i32>r));
   }
+}
+
+// One copy of the vertical pass per common tap count (4: magnified or shifted, 5: slightly
+// minified), the rest loop; the tap count is constant inside each, so its branches fold away.
+function vspan4(out: usize, from: i32, to: i32, alphaX: usize, ay: f32): void {
+  vspanTaps(out, from, to, alphaX, ay, 4);
+}
+function vspan5(out: usize, from: i32, to: i32, alphaX: usize, ay: f32): void {
+  vspanTaps(out, from, to, alphaX, ay, 5);
+}
+function vspanAny(out: usize, from: i32, to: i32, alphaX: usize, ay: f32): void {
+  vspanTaps(out, from, to, alphaX, ay, 0);
+}
+
+@inline
+function vspan(out: usize, from: i32, to: i32, alphaX: usize, ay: f32): void {
+  if (nTaps == 4) vspan4(out, from, to, alphaX, ay);
+  else if (nTaps == 5) vspan5(out, from, to, alphaX, ay);
+  else vspanAny(out, from, to, alphaX, ay);
 }
 
 /**
@@ -246,13 +274,12 @@ export function drawPlane(p: usize): void {
       const skip = holed && load<u8>(needMiddle + <usize>(done - srcLo)) == 0;
       hrowPlanar(src + <usize>(done * stride), ring + <usize>(done % ringRows) * rowBytes, nc, skip, hc0, hc1, shift, first, sw, off, wt, t4);
     }
-    const n = taps < 6 ? taps : 6;
+    const n = taps < 5 ? taps : 5;
     b0 = ringRow(ring, ringRows, 0); w0 = f32x4.splat(load<f32>(weightTable));
     b1 = n > 1 ? ringRow(ring, ringRows, 1) : b0; w1 = f32x4.splat(n > 1 ? load<f32>(weightTable, 4) : 0);
     b2 = n > 2 ? ringRow(ring, ringRows, 2) : b0; w2 = f32x4.splat(n > 2 ? load<f32>(weightTable, 8) : 0);
     b3 = n > 3 ? ringRow(ring, ringRows, 3) : b0; w3 = f32x4.splat(n > 3 ? load<f32>(weightTable, 12) : 0);
     b4 = n > 4 ? ringRow(ring, ringRows, 4) : b0; w4 = f32x4.splat(n > 4 ? load<f32>(weightTable, 16) : 0);
-    b5 = n > 5 ? ringRow(ring, ringRows, 5) : b0; w5 = f32x4.splat(n > 5 ? load<f32>(weightTable, 20) : 0);
     ringBase = ring;
     ringSize = ringRows;
     const ay: f32 = alphaY == 0 ? 1 : load<f32>(alphaY + (<usize>v << 2));
