@@ -177,7 +177,7 @@ describe('classical engine: quality on photos (crop the centre, extend back, com
     // (b) Laplacian variance ≥ 0.7× the truth's: holds for every case (worst: forest-path ring).
     ours.forEach((q, i) => expect(q.sharpRatio, `${rows[i]} (sharpness)`).toBeGreaterThanOrEqual(0.7));
     // (c) band mean colour within 6 levels: holds for the median case. Not per case: what lies
-    // beyond the frame can differ from anything visible (dogs ring 9.1, dune-grass left 9.1). Even
+    // beyond the frame can differ from anything visible (dogs ring 9.7, dune-grass left 9.1). Even
     // the true pixels next to the band miss the true band's colour by more than 6 levels in half of
     // 120 cases (bench/colour-bound.ts), and no fill made from what is visible can do better than
     // what is visible predicts; hence the per-case ceiling.

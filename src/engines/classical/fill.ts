@@ -157,7 +157,7 @@ async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntr
     }
     for (const w of works) {
       limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
-      matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, pi === 1 ? [known.x0, known.x1] : undefined);
+      matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
       if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
       writeBack(w.view, w.side, img, w.writeCols);
     }

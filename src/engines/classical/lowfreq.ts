@@ -13,11 +13,8 @@ const STRIP = 6;
 /** Smoothing along the band (px): follows the boundary's colour regions without printing its details as stripes. */
 const SIGMA = 16;
 
-/**
- * Shifts the non-fixed pixels of columns [0,bw) in rows [r0,r1) toward the strip right of the band;
- * rows outside `trusted` (where that strip is an earlier band's fill) use the nearest trusted row's strip.
- */
-export function matchBandColour(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number, trusted?: readonly [number, number]): void {
+/** Shifts the non-fixed pixels of columns [0,bw) in rows [r0,r1) toward the strip right of the band. */
+export function matchBandColour(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
   const W = work.width;
   const wd = work.data;
   const n = r1 - r0;
@@ -33,15 +30,6 @@ export function matchBandColour(work: Plane, fixed: Uint8Array, bw: number, r0: 
       if (fixed[y * W + x]) continue;
       for (let c = 0; c < 3; c++) f[j * 3 + c]! += wd[(y * W + x) * 3 + c]!;
       fc[j]! += 1;
-    }
-  }
-  // Rows whose strip is itself a guess (the corners of a top/bottom band lie next to the side bands'
-  // fill) take the target of the nearest row whose strip is real: one guess should not steer another.
-  if (trusted) {
-    const a = Math.max(0, trusted[0] - r0), b = Math.min(n, trusted[1] - r0);
-    if (b > a) for (let j = 0; j < n; j++) {
-      const k = j < a ? a : j >= b ? b - 1 : j;
-      if (k !== j) for (let c = 0; c < 3; c++) t[j * 3 + c] = t[k * 3 + c]!;
     }
   }
   const sigma = SIGMA;
@@ -144,26 +132,29 @@ export function limitDetail(work: Plane, fixed: Uint8Array, bw: number, r0: numb
     es[j] = s / (xs - bw - 2);
   }
   const esS = boxMean(es, 1, n, 16);
-  // Colour high-pass per channel, scaled where the band is busier than the bound.
+  // Gain per band pixel: < 1 where the band is busier than the bound, > 1 where it is smoother than the strip.
+  const gain = new Float32Array(cw * n).fill(1);
+  for (let j = 0; j < n; j++) {
+    const bound = DETAIL_HEADROOM * DETAIL_HEADROOM * esS[j]! + 4;
+    const lowB = esS[j]! / (KL * KL) + 4;
+    for (let x = 0; x < bw; x++) {
+      const e = ef[j * cw + x]! + 4;
+      gain[j * cw + x] = e > bound ? Math.sqrt(bound / e) : e < lowB ? Math.min(GMAX, Math.sqrt(lowB / e)) : 1;
+    }
+  }
+  // Damping scales each channel's high-pass; raising adds luma high-pass only, so the fill's colour
+  // noise is not amplified (per-channel raising turned chained zoom-outs purple and speckled).
   const ch = new Float32Array(cw * n);
   for (let c = 0; c < 3; c++) {
     for (let j = 0; j < n; j++) for (let x = 0; x < cw; x++) ch[j * cw + x] = wd[((r0 + j) * W + x) * 3 + c]!;
     const lc = boxMean(ch, cw, n, HP_R);
     for (let j = 0; j < n; j++) {
-      const bound = DETAIL_HEADROOM * DETAIL_HEADROOM * esS[j]! + 4;
       for (let x = 0; x < bw; x++) {
         const p = (r0 + j) * W + x;
-        if (fixed[p]) continue;
-        const e = ef[j * cw + x]! + 4;
-        let g: number;
-        if (e > bound) g = Math.sqrt(bound / e);
-        else {
-          const lowB = esS[j]! / (KL * KL) + 4;
-          if (e >= lowB || GMAX <= 1) continue;
-          g = Math.min(GMAX, Math.sqrt(lowB / e));
-        }
         const i = j * cw + x;
-        const v = lc[i]! + g * (ch[i]! - lc[i]!);
+        const g = gain[i]!;
+        if (fixed[p] || g === 1) continue;
+        const v = g < 1 ? lc[i]! + g * (ch[i]! - lc[i]!) : ch[i]! + (g - 1) * (lum[i]! - low[i]!);
         wd[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
       }
     }
