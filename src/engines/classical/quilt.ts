@@ -208,6 +208,7 @@ export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, so
       }
     }
   }
+  markAdjacent(used, band, Math.min(W - bw, colW), registry, map);
   for (let col = 0; col < nc; col++) {
     const x1 = bw - col * colW;
     const tx0 = Math.max(0, x1 - colW);
@@ -245,6 +246,24 @@ export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, so
     }
     applyOffset(work, fixed, off, cnt, tx0, x1, r0, r1);
   }
+}
+
+/**
+ * Charges the known pixels right next to the band (and, through the registry's twin, their mirror
+ * image) as if already copied: they are on screen beside the band, so copying them there again, or
+ * their reflection across the seam, shows as a visible repeat, and over chained zoom-outs as a row
+ * of the same feature.
+ */
+function markAdjacent(used: Used[], band: BandSpec, width: number, registry?: UsedRegistry, map?: ViewMap): void {
+  if (width <= 0) return;
+  const { bw, r0, r1 } = band;
+  used.push({ k: 0, x: bw, y: r0, w: width, h: r1 - r0 });
+  const tw = registry?.twin[0] ?? -1;
+  const sz = map?.sizes[0];
+  if (tw < 0 || !sz || !map) return;
+  const o = boxFromView(map.side, sz.width, sz.height, { x0: bw, y0: r0, x1: bw + width, y1: r1 });
+  const v = boxToView(map.side, sz.width, sz.height, { x0: sz.width - o.x1, y0: o.y0, x1: sz.width - o.x0, y1: o.y1 });
+  used.push({ k: tw, x: v.x0, y: v.y0, w: v.x1 - v.x0, h: v.y1 - v.y0 });
 }
 
 interface Geo {
