@@ -10,8 +10,13 @@ import type { Plane } from './plane.js';
 
 /** Width of the strip right of the band whose colour the band takes on (4–8 px predict equally well). */
 const STRIP = 6;
-/** Smoothing along the band (px): follows the boundary's colour regions without printing its details as stripes. */
-const SIGMA = 16;
+/**
+ * Smoothing along the band (px): follows the boundary's colour regions without printing its details
+ * as stripes. Over chained zoom-outs each band inherits the strip's colour, so a stripe, once there,
+ * is carried outward; 16 px drew visible streaks in grass, 32 px far fewer, at the same colour error
+ * (24 cases: mean 5.82 vs 5.86) and a lower worst seam (1.29 vs 1.21).
+ */
+const SIGMA = 32;
 
 /** Shifts the non-fixed pixels of columns [0,bw) in rows [r0,r1) toward the strip right of the band. */
 export function matchBandColour(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
