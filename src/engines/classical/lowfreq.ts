@@ -80,7 +80,6 @@ const DETAIL_WIN = 6;
  * 24 cases: raising to 1/1.5² of the strip lifted the worst band from 0.55 to 0.60 of the truth's
  * detail, raising to the strip's level with GMAX 2 to 0.79; GMAX 2.5 pushed seams to 1.31.)
  */
-const KL = 1;
 const GMAX = 2;
 
 /** Box mean of radius r over a w×h float plane (clamped at the edges), separable. */
@@ -108,7 +107,7 @@ function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Arr
  * Keeps the band's detail in line with the strip right of it (same rows, smoothed along the band):
  * where the fill's local high-pass energy exceeds DETAIL_HEADROOM² × the strip's, its high-pass part
  * is scaled down to that bound, so a plain sky stays plain instead of receiving copied rock grain or
- * dark specks; where it is below 1/KL² × the strip's, it is raised (gain ≤ GMAX).
+ * dark specks; where it is below the strip's, it is raised (gain ≤ GMAX).
  */
 export function limitDetail(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
   const W = work.width;
@@ -141,14 +140,14 @@ export function limitDetail(work: Plane, fixed: Uint8Array, bw: number, r0: numb
   const gain = new Float32Array(cw * n).fill(1);
   for (let j = 0; j < n; j++) {
     const bound = DETAIL_HEADROOM * DETAIL_HEADROOM * esS[j]! + 4;
-    const lowB = esS[j]! / (KL * KL) + 4;
+    const lowB = esS[j]! + 4;
     for (let x = 0; x < bw; x++) {
       const e = ef[j * cw + x]! + 4;
       gain[j * cw + x] = e > bound ? Math.sqrt(bound / e) : e < lowB ? Math.min(GMAX, Math.sqrt(lowB / e)) : 1;
     }
   }
-  // Damping scales each channel's high-pass; raising adds luma high-pass only, so the fill's colour
-  // noise is not amplified (per-channel raising turned chained zoom-outs purple and speckled).
+  // Damping scales each channel's high-pass; raising adds the luma high-pass only, so the fill's
+  // colour noise is not amplified along with its detail.
   const ch = new Float32Array(cw * n);
   for (let c = 0; c < 3; c++) {
     for (let j = 0; j < n; j++) for (let x = 0; x < cw; x++) ch[j * cw + x] = wd[((r0 + j) * W + x) * 3 + c]!;
