@@ -6,6 +6,7 @@ import { AbortError, EncoderError } from '../errors.js';
 import type { FromEncoderThread, ToEncoderThread } from './encoder-messages.js';
 import { giveBackThread, nextSession, takeThread, type EncoderThread } from './encoder-thread-pool.js';
 import { ffmpegPath } from './ffmpeg-path.js';
+import { hasLavfi, rawInputArgs } from './raw-input.js';
 import { yuvFrameBytes } from '../frames/yuv.js';
 import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type PixelFormat, type VideoFormat } from './formats.js';
 /** What the encoder needs to know about the frames it will receive. */
@@ -73,9 +74,12 @@ export class VideoEncoder {
     this.frameBytes = this.pixelFormat === 'yuv420p' ? yuvFrameBytes(opts.width, opts.height) : opts.width * opts.height * 3;
     this.maxInFlight = Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, Math.floor(IN_FLIGHT_BYTES / this.frameBytes)));
     this.temp = join(dirname(opts.output), `.${basename(opts.output)}.${process.pid}.part`);
+    const ffmpeg = ffmpegPath();
+    const raw = rawInputArgs({ pixelFormat: this.pixelFormat, width: opts.width, height: opts.height, fps: opts.fps, frameBytes: this.frameBytes }, hasLavfi(ffmpeg));
     const args = [
       '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1',
-      '-f', 'rawvideo', '-pix_fmt', this.pixelFormat, '-s', `${opts.width}x${opts.height}`, '-framerate', String(opts.fps), '-i', 'pipe:0',
+      ...raw.input,
+      ...raw.map,
       ...outputArgs(opts.format, opts.fps, opts.settings ?? DEFAULT_ENCODE),
       '-y', this.temp,
     ];
@@ -113,7 +117,7 @@ export class VideoEncoder {
       const onExit = (): void => done({ code: null, signal: null, stderr: '', spawnError: null, threadError: 'it stopped unexpectedly' }, false);
       this.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
     });
-    this.post({ type: 'start', session: this.session, ffmpeg: ffmpegPath(), args });
+    this.post({ type: 'start', session: this.session, ffmpeg, args });
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
