@@ -34,7 +34,13 @@ export interface BandSpec {
   acrossW?: number;
 }
 
-const MAX_COL_W = 128;
+/**
+ * Widest column of blocks: a wider band is filled in several columns, each matched to the one
+ * before it, and the cuts between columns showed as rows of scallops in bright, busy regions
+ * (sky between branches) on tall frames; 256 keeps bands up to 256 px (1080×1920 zoom-outs) in
+ * one column.
+ */
+const MAX_COL_W = 256;
 const TOP_K = 6;
 /** Per-pixel-channel squared error charged per squared pixel of vertical shift: keeps horizons level. */
 const SHIFT_W = 1.0;
