@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,9 +42,14 @@ describe('raw input on stdin', () => {
     expect(rawInputArgs(input, false)).toEqual({ input: ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', '512x512', '-framerate', '30', '-i', 'pipe:0'], map: [] });
   });
 
-  it('knows whether an ffmpeg has lavfi', () => {
+  it('knows whether an ffmpeg can make the null input (lavfi and its nullsrc)', async () => {
     expect(hasLavfi(ffmpegPath())).toBe(true);
     expect(hasLavfi(join(dir, 'no-such-ffmpeg'))).toBe(false);
+    // A build with the lavfi device but without the nullsrc filter.
+    const fake = join(dir, 'ffmpeg-without-nullsrc');
+    await writeFile(fake, '#!/bin/sh\ncase "$3" in demuxer=lavfi) echo "Demuxer lavfi [Libavfilter virtual input device]:";; *) echo "Unknown filter \'nullsrc\'.";; esac\n');
+    await chmod(fake, 0o755);
+    expect(hasLavfi(fake)).toBe(false);
   });
 
   it('encodes exactly the frames written, in one video stream, with the null input left out', async () => {

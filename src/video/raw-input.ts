@@ -31,15 +31,18 @@ export function rawInputArgs(input: RawInput, threaded: boolean): { input: strin
   };
 }
 
-const lavfi = new Map<string, boolean>();
+const nullInput = new Map<string, boolean>();
 
-/** Whether this ffmpeg has the lavfi input (for the null input above); asked once per binary (≈ 3 ms). */
+/** Whether this ffmpeg can make the null input above (lavfi and its nullsrc); asked once per binary (≈ 5 ms). */
 export function hasLavfi(ffmpeg: string): boolean {
-  let known = lavfi.get(ffmpeg);
+  let known = nullInput.get(ffmpeg);
   if (known === undefined) {
-    const r = spawnSync(ffmpeg, ['-hide_banner', '-h', 'demuxer=lavfi'], { encoding: 'utf8', timeout: 5000 });
-    known = r.status === 0 && /Demuxer lavfi/.test(r.stdout ?? '');
-    lavfi.set(ffmpeg, known);
+    const ask = (what: string, answer: RegExp): boolean => {
+      const r = spawnSync(ffmpeg, ['-hide_banner', '-h', what], { encoding: 'utf8', timeout: 5000 });
+      return r.status === 0 && answer.test(r.stdout ?? '');
+    };
+    known = ask('demuxer=lavfi', /^Demuxer lavfi/m) && ask('filter=nullsrc', /^Filter nullsrc/m);
+    nullInput.set(ffmpeg, known);
   }
   return known;
 }
