@@ -231,17 +231,7 @@ export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, so
       const pick = choose(work, sources, geo, ty, h, hasTop, f, used, rng);
       if (pick) {
         place(work, fixed, sources[pick.k]!.img, geo, pick, ty, h, hasTop, off, cnt);
-        used.push({ k: pick.k, x: pick.sx, y: pick.sy, w: geo.bwid, h });
-        const tw = registry?.twin[pick.k] ?? -1;
-        if (tw >= 0) {
-          // The mirror image of this block in its twin entry, in view terms.
-          const sz = map?.sizes[pick.k];
-          if (sz && map) {
-            const o = boxFromView(map.side, sz.width, sz.height, { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h });
-            const v = boxToView(map.side, sz.width, sz.height, { x0: sz.width - o.x1, y0: o.y0, x1: sz.width - o.x0, y1: o.y1 });
-            used.push({ k: tw, x: v.x0, y: v.y0, w: v.x1 - v.x0, h: v.y1 - v.y0 });
-          }
-        }
+        markUsed(used, pick.k, { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h }, registry, map);
         if (registry && map?.sizes[pick.k]) {
           const sz = map.sizes[pick.k]!;
           registry.rects.push({ k: pick.k, box: boxFromView(map.side, sz.width, sz.height, { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h }) });
@@ -261,13 +251,16 @@ export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, so
  * of the same feature.
  */
 function markAdjacent(used: Used[], band: BandSpec, width: number, registry?: UsedRegistry, map?: ViewMap): void {
-  if (width <= 0) return;
-  const { bw, r0, r1 } = band;
-  used.push({ k: 0, x: bw, y: r0, w: width, h: r1 - r0 });
-  const tw = registry?.twin[0] ?? -1;
-  const sz = map?.sizes[0];
+  if (width > 0) markUsed(used, 0, { x0: band.bw, y0: band.r0, x1: band.bw + width, y1: band.r1 }, registry, map);
+}
+
+/** Charges region `box` (view coordinates) of library entry k, and its mirror image in k's twin entry. */
+function markUsed(used: Used[], k: number, box: Box, registry?: UsedRegistry, map?: ViewMap): void {
+  used.push({ k, x: box.x0, y: box.y0, w: box.x1 - box.x0, h: box.y1 - box.y0 });
+  const tw = registry?.twin[k] ?? -1;
+  const sz = map?.sizes[k];
   if (tw < 0 || !sz || !map) return;
-  const o = boxFromView(map.side, sz.width, sz.height, { x0: bw, y0: r0, x1: bw + width, y1: r1 });
+  const o = boxFromView(map.side, sz.width, sz.height, box);
   const v = boxToView(map.side, sz.width, sz.height, { x0: sz.width - o.x1, y0: o.y0, x1: sz.width - o.x0, y1: o.y1 });
   used.push({ k: tw, x: v.x0, y: v.y0, w: v.x1 - v.x0, h: v.y1 - v.y0 });
 }
