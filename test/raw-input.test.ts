@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { yuvFrameBytes } from '../src/frames/yuv.js';
 import { VideoEncoder } from '../src/video/encoder.js';
 import { ffmpegPath } from '../src/video/ffmpeg-path.js';
-import { hasLavfi, rawInputArgs } from '../src/video/raw-input.js';
+import { canAddNullInput, rawInputArgs } from '../src/video/raw-input.js';
 import { decodeGray, probe } from './helpers/video.js';
 
 const run = promisify(execFile);
@@ -43,13 +43,13 @@ describe('raw input on stdin', () => {
   });
 
   it('knows whether an ffmpeg can make the null input (lavfi and its nullsrc)', async () => {
-    expect(hasLavfi(ffmpegPath())).toBe(true);
-    expect(hasLavfi(join(dir, 'no-such-ffmpeg'))).toBe(false);
+    expect(canAddNullInput(ffmpegPath())).toBe(true);
+    expect(canAddNullInput(join(dir, 'no-such-ffmpeg'))).toBe(false);
     // A build with the lavfi device but without the nullsrc filter.
     const fake = join(dir, 'ffmpeg-without-nullsrc');
     await writeFile(fake, '#!/bin/sh\ncase "$3" in demuxer=lavfi) echo "Demuxer lavfi [Libavfilter virtual input device]:";; *) echo "Unknown filter \'nullsrc\'.";; esac\n');
     await chmod(fake, 0o755);
-    expect(hasLavfi(fake)).toBe(false);
+    expect(canAddNullInput(fake)).toBe(false);
   });
 
   it('encodes exactly the frames written, in one video stream, with the null input left out', async () => {

@@ -6,7 +6,7 @@ import { AbortError, EncoderError } from '../errors.js';
 import type { FromEncoderThread, ToEncoderThread } from './encoder-messages.js';
 import { giveBackThread, nextSession, takeThread, type EncoderThread } from './encoder-thread-pool.js';
 import { ffmpegPath } from './ffmpeg-path.js';
-import { hasLavfi, rawInputArgs } from './raw-input.js';
+import { canAddNullInput, rawInputArgs } from './raw-input.js';
 import { yuvFrameBytes } from '../frames/yuv.js';
 import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type PixelFormat, type VideoFormat } from './formats.js';
 /** What the encoder needs to know about the frames it will receive. */
@@ -75,7 +75,7 @@ export class VideoEncoder {
     this.maxInFlight = Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, Math.floor(IN_FLIGHT_BYTES / this.frameBytes)));
     this.temp = join(dirname(opts.output), `.${basename(opts.output)}.${process.pid}.part`);
     const ffmpeg = ffmpegPath();
-    const raw = rawInputArgs({ pixelFormat: this.pixelFormat, width: opts.width, height: opts.height, fps: opts.fps, frameBytes: this.frameBytes }, hasLavfi(ffmpeg));
+    const raw = rawInputArgs({ pixelFormat: this.pixelFormat, width: opts.width, height: opts.height, fps: opts.fps, frameBytes: this.frameBytes }, canAddNullInput(ffmpeg));
     const args = [
       '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1',
       ...raw.input,

@@ -34,7 +34,7 @@ export function rawInputArgs(input: RawInput, threaded: boolean): { input: strin
 const nullInput = new Map<string, boolean>();
 
 /** Whether this ffmpeg can make the null input above (lavfi and its nullsrc); asked once per binary (≈ 5 ms). */
-export function hasLavfi(ffmpeg: string): boolean {
+export function canAddNullInput(ffmpeg: string): boolean {
   let known = nullInput.get(ffmpeg);
   if (known === undefined) {
     const ask = (what: string, answer: RegExp): boolean => {
