@@ -3,7 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { decodeImage, readImageSource } from '../image/load.js';
 import { saveImage } from '../image/save.js';
 import { outpaint } from '../render/outpaint.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 /** Flags of `zoomwalk outpaint`, as commander parses them (strings). */
 export interface OutpaintFlags {

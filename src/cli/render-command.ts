@@ -3,7 +3,7 @@ import { basename, extname, join } from 'node:path';
 import { render, resolveRequest } from '../render/render.js';
 import { responseMeta } from '../render/meta.js';
 import { progressView } from './progress-view.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 /** Flags of `zoomwalk render`. */
 export interface RenderFlags {

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { engineNames } from '../engines/registry.js';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../server/app.js';
 import { keysFromEnv } from '../server/auth.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../errors.js';
 
 /** Flags of `zoomwalk serve`. */
 export interface ServeFlags {

@@ -5,7 +5,7 @@ import { throwIfAborted } from '../errors.js';
 import type { RawImage } from '../image/raw.js';
 import { OUTPAINT_WORKFLOW, fillWorkflow, type ComfyWorkflow } from './comfyui-workflow.js';
 import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { RemoteEngineError } from './remote/errors.js';
+import { RemoteEngineError } from '../errors.js';
 import { canvasPng, decodeResult, finishRemote, maskPng } from './remote/images.js';
 import { cropTo, padTo8 } from './remote/pad8.js';
 import type { OutpaintEngine, OutpaintTask } from './types.js';

@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import { throwIfAborted } from '../errors.js';
 import type { RawImage } from '../image/raw.js';
 import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { RemoteEngineError, redact } from './remote/errors.js';
+import { RemoteEngineError } from '../errors.js';
+import { redact } from './remote/errors.js';
 import { decodeResult, finishRemote, knownPng } from './remote/images.js';
 import type { OutpaintEngine, OutpaintTask } from './types.js';
 

@@ -1,11 +1,11 @@
-import { randomInt } from 'node:crypto';
 import { EngineError, ValidationError } from '../errors.js';
 import { createEngine, DEFAULT_ENGINE, type EngineOptions } from '../engines/registry.js';
 import { restoreKnown } from '../engines/known-pixels.js';
 import type { OutpaintEngine } from '../engines/types.js';
 import { decodeImage, readImageSource } from '../image/load.js';
 import { createImage, type RawImage } from '../image/raw.js';
-import { DEFAULTS } from '../request/limits.js';
+import { DEFAULTS, defaultOverlap } from '../request/limits.js';
+import { randomSeed } from '../request/seed.js';
 import { placeOnCanvas, type PlacementOptions } from '../request/outpaint-options.js';
 
 /** A single outpaint: the canvas (grow, size or mask), the engine and its inputs. */
@@ -56,7 +56,7 @@ export async function outpaint(image: RawImage | string, options: OutpaintOption
   const input = typeof image === 'string' ? await decodeImage(await readImageSource(image, undefined, options.signal)) : image;
   const { canvas, mask } = outpaintCanvas(input, options);
   if (!mask.includes(0)) throw new ValidationError([{ path: 'mask', message: 'covers every pixel; nothing is left to outpaint from' }]);
-  const seed = options.seed ?? randomInt(0, 2 ** 31);
+  const seed = options.seed ?? randomSeed();
   const owns = typeof options.engine !== 'object';
   const warn = options.onWarning ?? (() => undefined);
   const engine = typeof options.engine === 'object' ? options.engine : await createEngine(options.engine ?? DEFAULT_ENGINE, { ...options.engineOptions, warn });
@@ -70,7 +70,7 @@ export async function outpaint(image: RawImage | string, options: OutpaintOption
         seed,
         steps: options.steps ?? DEFAULTS.numInferenceSteps,
         guidance: options.guidance ?? DEFAULTS.guidanceScale,
-        overlap: options.overlap ?? Math.max(4, Math.round(Math.min(canvas.width, canvas.height) / 16)),
+        overlap: options.overlap ?? defaultOverlap(canvas.width, canvas.height),
       },
       options.signal,
     );

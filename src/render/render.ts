@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomSeed } from '../request/seed.js';
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { throwIfAborted } from '../errors.js';
@@ -102,7 +102,7 @@ export async function render(body: unknown, options: RenderOptions): Promise<Ren
   const ownsEngine = typeof options.engine !== 'object';
   const engineOptions = { ...(request.engineOptions ? { extra: request.engineOptions } : {}), ...options.engineOptions, warn };
   const engine = typeof options.engine === 'object' ? options.engine : await createEngine(options.engine ?? request.engine ?? DEFAULT_ENGINE, engineOptions);
-  const baseSeed = request.seed ?? randomInt(0, 2 ** 31);
+  const baseSeed = request.seed ?? randomSeed();
   const isVideo = request.outputFormat !== 'png';
   const tracker = new ProgressTracker(request.samples, plan.steps.length, isVideo ? plan.totalFrames : 0, options.onProgress);
   const outputs: RenderOutput[] = [];

@@ -31,3 +31,8 @@ export type WalkType = (typeof WALK_TYPES)[number];
 
 export const OUTPUT_FORMATS = ['mp4', 'webm', 'gif', 'png'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** The feather width where a finer keyframe meets a coarser one, when a request gives no `overlap_width`: about 1/16 of the short side. */
+export function defaultOverlap(width: number, height: number): number {
+  return Math.max(4, Math.round(Math.min(width, height) / 16));
+}

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { parseOrThrow } from './format-issues.js';
-import { DEFAULTS, type OutputFormat } from './limits.js';
+import { DEFAULTS, defaultOverlap, type OutputFormat } from './limits.js';
 import { walkRequestSchema, type ParsedWalkRequest } from './schema.js';
 import type { TranslationSource, WalkRequest } from './walk-request.js';
 
@@ -22,7 +22,7 @@ function even(n: number): number {
   return n - (n % 2);
 }
 
-/** DESIGN §2: both px given → px; else translation_factor; else each px or 32. */
+/** docs/request.md: both px given → px; else translation_factor; else each px or 32. */
 function effectiveTranslation(p: ParsedWalkRequest, w: number, h: number): WalkRequest['translation'] {
   const tw = p.width_translation_per_step;
   const th = p.height_translation_per_step;
@@ -99,7 +99,7 @@ function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
     fps: p.fps,
     seed: p.seed,
     samples: p.samples,
-    overlap: p.overlap_width ?? Math.max(4, Math.round(Math.min(width, height) / 16)),
+    overlap: p.overlap_width ?? defaultOverlap(width, height),
     reverse: p.reverse,
     outputFormat: outputFormat(p, issues),
     webhook: p.webhook ?? null,

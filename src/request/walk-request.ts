@@ -1,6 +1,6 @@
 import type { OutputFormat, WalkType } from './limits.js';
 
-/** Where the effective per-step translation came from (DESIGN §2 precedence). */
+/** Where the effective per-step translation came from (precedence in docs/request.md). */
 export type TranslationSource = 'px' | 'factor' | 'default';
 
 /** A validated, normalised walk request: every default applied, every cross-field rule checked. */

@@ -27,7 +27,7 @@ export function outputArgs(format: VideoFormat, fps: number, settings: EncodeSet
   switch (format) {
     case 'mp4': {
       const args = ['-c:v', 'libx264', '-preset', settings.preset, '-crf', String(settings.crf), '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4'];
-      // The npm ffmpeg build runs ultrafast with trellis on, which triples its cost (DESIGN §5).
+      // The npm ffmpeg build runs ultrafast with trellis on, which triples its cost (docs/performance.md).
       if (settings.preset === 'ultrafast') args.splice(6, 0, '-x264-params', 'trellis=0');
       return args;
     }

@@ -30,7 +30,7 @@ export interface WalkPlan {
   readonly totalFrames: number;
 }
 
-/** Backward shrink factor: uniform, so content is never stretched (DESIGN §2). */
+/** Backward shrink factor: uniform, so content is never stretched. */
 export function shrinkFactor(tx: number, ty: number, width: number, height: number): number {
   return 1 - 2 * Math.max(tx / width, ty / height);
 }

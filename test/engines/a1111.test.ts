@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createA1111Engine, type A1111Options } from '../../src/engines/a1111.js';
 import { createMirrorEngine } from '../../src/engines/mirror.js';
-import { RemoteEngineError } from '../../src/engines/remote/errors.js';
+import { RemoteEngineError } from '../../src/errors.js';
 import type { OutpaintTask } from '../../src/engines/types.js';
 import { AbortError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';

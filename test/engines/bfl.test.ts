@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBflEngine, type BflOptions } from '../../src/engines/bfl.js';
-import { RemoteEngineError } from '../../src/engines/remote/errors.js';
+import { RemoteEngineError } from '../../src/errors.js';
 import { AbortError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../../src/server/app.js';

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createComfyuiEngine, type ComfyuiOptions } from '../../src/engines/comfyui.js';
 import { OUTPAINT_WORKFLOW, type ComfyWorkflow } from '../../src/engines/comfyui-workflow.js';
-import { RemoteEngineError } from '../../src/engines/remote/errors.js';
+import { RemoteEngineError } from '../../src/errors.js';
 import type { OutpaintTask } from '../../src/engines/types.js';
 import { AbortError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';

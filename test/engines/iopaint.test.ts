@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIopaintEngine } from '../../src/engines/iopaint.js';
-import { RemoteEngineError } from '../../src/engines/remote/errors.js';
+import { RemoteEngineError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';
 import { fakeServer, sendJson, type FakeServer } from '../helpers/fake-server.js';
 import { texturedImage, writePng } from '../helpers/images.js';

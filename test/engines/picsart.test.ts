@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPicsartEngine, type PicsartOptions } from '../../src/engines/picsart.js';
-import { RemoteEngineError } from '../../src/engines/remote/errors.js';
+import { RemoteEngineError } from '../../src/errors.js';
 import type { OutpaintTask } from '../../src/engines/types.js';
 import { AbortError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';

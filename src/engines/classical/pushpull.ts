@@ -1,6 +1,6 @@
 /**
  * Push–pull fill: a smooth first guess for arbitrary holes that spreads outward from every known
- * pixel at once (filling along rows instead leaves flat colour bands, see notes/classical-engine.md).
+ * pixel at once (filling along rows instead leaves flat colour bands, see docs/classical-engine.md).
  */
 import type { Plane } from './plane.js';
 

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher, type FormData } from 'undici';
 import { AbortError } from '../../errors.js';
-import { RemoteEngineError, redact } from './errors.js';
+import { RemoteEngineError } from '../../errors.js';
+import { redact } from './errors.js';
 
 /** How a remote engine reaches its service. */
 export interface RemoteClientOptions {

@@ -1,11 +1,4 @@
-import { ZoomwalkError } from '../../errors.js';
-
-/** An engine was chosen but is not configured (no URL, no key): the caller's to fix. */
-export class EngineConfigError extends ZoomwalkError {
-  constructor(message: string) {
-    super('ZW_ENGINE_CONFIG', 'validation', message);
-  }
-}
+import { EngineConfigError } from '../../errors.js';
 
 /** Where and how a remote engine is reached, from options first, then the environment. */
 export interface RemoteSettings {

@@ -4,7 +4,7 @@ import type { RawImage } from '../../image/raw.js';
 import { correctSeam } from '../classical/seam.js';
 import { knownBox, restoreKnown } from '../known-pixels.js';
 import type { OutpaintTask } from '../types.js';
-import { RemoteEngineError } from './errors.js';
+import { RemoteEngineError } from '../../errors.js';
 
 /** The task's canvas as PNG bytes. */
 export function canvasPng(img: RawImage): Promise<Buffer> {

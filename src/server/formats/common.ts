@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomSeed } from '../../request/seed.js';
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { AuthConfig } from '../auth.js';
@@ -19,7 +19,7 @@ export interface FormatContext {
 
 /** A seed from a request field: absent, null, 0 or −1 mean "pick one" (and it is recorded). */
 export function seedOf(v: number | null | undefined): number {
-  return v === undefined || v === null || v <= 0 ? randomInt(1, 2 ** 31) : v >>> 0;
+  return v === undefined || v === null || v <= 0 ? randomSeed() : v >>> 0;
 }
 
 /** Queues one single-outpaint job. */

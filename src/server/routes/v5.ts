@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomSeed } from '../../request/seed.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../errors.js';
 import { isInlineImage } from '../../image/load.js';
@@ -51,7 +51,7 @@ export function v5Routes(app: FastifyInstance, queue: JobQueue, o: V5Options): v
     const input = await admitInput(request.image, o.runner.inputsDir, { ...o.runner, maxPixels: o.maxPixels });
     const { key: _key, ...stored } = body;
     // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
-    const seed = request.seed ?? randomInt(0, 2 ** 31);
+    const seed = request.seed ?? randomSeed();
     const job = queue.submit({ ...stored, seed, [INPUT_FIELD]: input });
     const ext = request.outputFormat;
     const future = Array.from({ length: request.samples }, (_, i) => fileUrl(baseUrl(req), samplePath(`${job.id}.${ext}`, i, request.samples)));
