@@ -1,6 +1,6 @@
 // Planar kernels: the video path composites Y, U and V planes (yuv420p) directly, so a
 // SIMD lane never idles on a padding channel, chroma costs a quarter of luma, and ffmpeg
-// receives half the bytes and converts nothing. src/frames/planar.ts drives these; the
+// receives half the bytes and converts nothing. src/frames/wasm-planar-kernel.ts drives these; the
 // plain-JS reference renders RGB and converts (src/frames/yuv.ts).
 //
 // Layout: a plane image is f32 samples, each row padded with `pad` copies of its edge sample

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { render } from '../src/render/render.js';
-import { DEFAULT_ENCODE, outputArgs } from '../src/video/formats.js';
+import { DEFAULT_ENCODE, outputArgs } from '../src/video/containers.js';
 import { ffmpegPath } from '../src/video/ffmpeg-path.js';
 import { wasmAvailable } from '../src/frames/wasm-kernel.js';
 import { samplePhoto } from './sample.js';

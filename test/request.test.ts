@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors.js';
-import { applyPreset, listPresets } from '../src/request/presets.js';
+import { getPreset, listPresets } from '../src/presets/shipped.js';
+import { applyPreset } from '../src/request/presets.js';
 import { validateWalkRequest } from '../src/request/validate.js';
 
 const base = { image: 'in.png', walk_type: ['left'] };
@@ -97,16 +98,16 @@ describe('presets', () => {
   });
 
   it.each(presets.map((p) => [p.name]))('%s is a valid request once an image is given', (name) => {
-    const req = validateWalkRequest(applyPreset({ image: 'x.png' }, name));
+    const req = validateWalkRequest(applyPreset({ image: 'x.png' }, getPreset, name));
     expect(req.preset).toBe(name);
   });
 
   it('lets the request override preset fields', () => {
-    const req = validateWalkRequest(applyPreset({ image: 'x.png', preset: 'vertical-9x16', fps: 24 }));
+    const req = validateWalkRequest(applyPreset({ image: 'x.png', preset: 'vertical-9x16', fps: 24 }, getPreset));
     expect(req).toMatchObject({ width: 1080, height: 1920, fps: 24 });
   });
 
   it('names the known presets when one is unknown', () => {
-    expect(() => applyPreset({ image: 'x.png', preset: 'nope' })).toThrow(/unknown preset "nope"; known: .*infinite-zoom-out/);
+    expect(() => applyPreset({ image: 'x.png', preset: 'nope' }, getPreset)).toThrow(/unknown preset "nope"; known: .*infinite-zoom-out/);
   });
 });

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { engineNames } from '../engines/registry.js';
-import { listPresets } from '../request/presets.js';
+import { listPresets } from '../presets/shipped.js';
 import { describeError, EXIT } from './errors.js';
 import { outpaintCommand, type OutpaintFlags } from './outpaint-command.js';
 import { renderCommand, type RenderFlags } from './render-command.js';

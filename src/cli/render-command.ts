@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { render, resolveRequest } from '../render/render.js';
+import { getPreset } from '../presets/shipped.js';
+import { render } from '../render/render.js';
+import { resolveRequest } from '../request/resolve.js';
 import { responseMeta } from '../render/meta.js';
 import { progressView } from './progress-view.js';
 import { UsageError } from '../errors.js';
@@ -52,7 +54,7 @@ export async function renderCommand(file: string, flags: RenderFlags, signal: Ab
   const withSeed = seed !== undefined && typeof body === 'object' && body !== null ? { ...body, seed } : body;
   const options = { ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.image ? { image: flags.image } : {}) };
   // Validate before choosing the default output name, which depends on the format.
-  const request = resolveRequest(withSeed, options);
+  const request = resolveRequest(withSeed, getPreset, options);
   const output = flags.output ?? join('out', `${basename(file === '-' ? 'zoomwalk' : file, extname(file))}.${request.outputFormat}`);
   const crf = integerFlag('crf', flags.crf);
   const view = progressView();

@@ -1,9 +1,10 @@
 import type { Viewport } from '../walk/geometry.js';
 import type { Layer } from './layer.js';
 import { selectLayers, type PlacedLayer } from './select.js';
-import { JsKernel, type RowKernel } from './kernel.js';
-import { DrawScratch, holeAbove, opaqueRect, planLayerDraw, type LayerDraw, type Plane } from './layer-draw.js';
-import { PlanarKernel } from './planar.js';
+import { JsKernel } from './js-kernel.js';
+import type { RowKernel } from './row-kernel.js';
+import { DrawScratch, holeAbove, opaqueRect, planLayerDraw, type LayerDraw, type PlaneSize } from './layer-draw.js';
+import { WasmPlanarKernel } from './wasm-planar-kernel.js';
 import type { ResampleFilter } from './taps.js';
 import { wasmAvailable, WasmKernel } from './wasm-kernel.js';
 import { rgbToYuv420 } from './yuv.js';
@@ -34,14 +35,14 @@ function shiftRange(d: LayerDraw): { lo: number; hi: number } {
  */
 export class Compositor {
   private readonly kernel: RowKernel;
-  private readonly planar: PlanarKernel | null;
+  private readonly planar: WasmPlanarKernel | null;
   private rgbScratch: Uint8Array | undefined;
   private readonly scratch = new DrawScratch();
   constructor(private readonly opts: ComposeOptions) {
     const useWasm = opts.kernel !== 'js' && wasmAvailable();
     if (opts.kernel === 'wasm' && !useWasm) throw new Error('the WebAssembly SIMD resampler is not available; run npm run build:wasm');
     this.kernel = useWasm ? new WasmKernel(opts.width, opts.height) : new JsKernel(opts.width);
-    this.planar = useWasm && opts.width % 2 === 0 && opts.height % 2 === 0 ? new PlanarKernel(opts.width, opts.height) : null;
+    this.planar = useWasm && opts.width % 2 === 0 && opts.height % 2 === 0 ? new WasmPlanarKernel(opts.width, opts.height) : null;
   }
 
   /** Which resampling kernel runs: `wasm-simd` or `js`. */
@@ -52,7 +53,7 @@ export class Compositor {
   /** Draws the camera's view of `layers` into `frame` (width×height×3 RGB). */
   render(layers: readonly Layer[], camera: Viewport, frame: Uint8Array): void {
     const { width, height, overlap, filter } = this.opts;
-    const plane: Plane = { width, height, sub: 1 };
+    const plane: PlaneSize = { width, height, sub: 1 };
     const placed = selectLayers(layers, camera, width, height, overlap);
     // The bottom layer must cover the whole frame (or black shows), so start from black.
     this.kernel.beginFrame(frame, placed.length === 0 || !this.coversView(placed[0]!, camera));

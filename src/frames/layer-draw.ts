@@ -4,8 +4,8 @@ import { levelFor } from './layer.js';
 import type { PlacedLayer } from './select.js';
 import { buildTaps, TapScratch, type AxisTaps, type ResampleFilter } from './taps.js';
 
-/** An output plane: the frame itself (sub 1), or a chroma plane at half size (sub 2). */
-export interface Plane {
+/** The size of an output plane: the frame itself (sub 1), or a chroma plane at half size (sub 2). */
+export interface PlaneSize {
   readonly width: number;
   readonly height: number;
   readonly sub: 1 | 2;
@@ -92,7 +92,7 @@ function ramp(out: Float32Array, range: PixelRange, a: number, b: number, band: 
 }
 
 /** The layer's rectangle and feather band in the plane's pixels. */
-export function onScreen(p: PlacedLayer, camera: Viewport, overlap: number, plane: Plane): { x0: number; x1: number; y0: number; y1: number; band: number } {
+export function onScreen(p: PlacedLayer, camera: Viewport, overlap: number, plane: PlaneSize): { x0: number; x1: number; y0: number; y1: number; band: number } {
   const s = camera.scale * plane.sub;
   return {
     x0: (p.rect.x0 - camera.x) / s,
@@ -104,7 +104,7 @@ export function onScreen(p: PlacedLayer, camera: Viewport, overlap: number, plan
 }
 
 /** Where the layer paints fully opaque, one pixel clear of its edges (edge taps clamp). */
-export function opaqueRect(p: PlacedLayer, camera: Viewport, overlap: number, plane: Plane): OpaqueRect {
+export function opaqueRect(p: PlacedLayer, camera: Viewport, overlap: number, plane: PlaneSize): OpaqueRect {
   const r = onScreen(p, camera, overlap, plane);
   const x0 = r.x0 + (p.feather.left ? r.band : 0) + 1;
   const x1 = r.x1 - (p.feather.right ? r.band : 0) - 1;
@@ -131,7 +131,7 @@ export function holeAbove(opaque: readonly OpaqueRect[], i: number): OpaqueRect 
 }
 
 /** Plans the draw of one placed layer into one plane, or null when it shows no pixel there. */
-export function planLayerDraw(p: PlacedLayer, camera: Viewport, overlap: number, filter: ResampleFilter, plane: Plane, bottom: boolean, above: OpaqueRect | null, scratch: DrawScratch): LayerDraw | null {
+export function planLayerDraw(p: PlacedLayer, camera: Viewport, overlap: number, filter: ResampleFilter, plane: PlaneSize, bottom: boolean, above: OpaqueRect | null, scratch: DrawScratch): LayerDraw | null {
   const r = onScreen(p, camera, overlap, plane);
   const cols = centresInside(r.x0, r.x1, plane.width);
   const rows = centresInside(r.y0, r.y1, plane.height);

@@ -1,5 +1,5 @@
 import type { RawImage } from '../image/raw.js';
-import type { RowKernel } from './kernel.js';
+import type { RowKernel } from './row-kernel.js';
 import type { AxisTaps } from './taps.js';
 import { claimSlot, WasmArena, type ImageSlot } from './wasm-arena.js';
 

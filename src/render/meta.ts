@@ -1,4 +1,4 @@
-import type { RenderResult } from './render.js';
+import type { RenderResult } from './options.js';
 
 /** The `meta` object of a response: the effective request as the public API reports it. */
 export function responseMeta(result: RenderResult): Record<string, unknown> {

@@ -1,9 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { UnknownNameError, ValidationError } from '../errors.js';
-
-/** presets/ at the package root, from both src/ and dist/. */
-const PRESET_DIR = fileURLToPath(new URL('../../presets/', import.meta.url));
 
 /** A named set of request fields; the request's own fields override it. */
 export interface Preset {
@@ -12,32 +7,28 @@ export interface Preset {
   readonly fields: Record<string, unknown>;
 }
 
-/** Every preset shipped in presets/, sorted by name. */
-export function listPresets(dir = PRESET_DIR): Preset[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => {
-      const json = JSON.parse(readFileSync(dir + f, 'utf8')) as { description?: string } & Record<string, unknown>;
-      const { description = '', ...fields } = json;
-      return { name: f.slice(0, -'.json'.length), description, fields };
-    });
+/** Finds a preset by name, or throws UnknownNameError; the shipped lookup is `getPreset` in src/presets/shipped.ts. */
+export type PresetLookup = (name: string) => Preset;
+
+/** The preset a preset file holds: its `description`, and every other field as a request field. */
+export function presetFromJson(name: string, json: Record<string, unknown>): Preset {
+  const { description, ...fields } = json;
+  return { name, description: typeof description === 'string' ? description : '', fields };
 }
 
-/** Looks a preset up by name, or throws UnknownNameError listing the known ones. */
-export function getPreset(name: string, dir = PRESET_DIR): Preset {
-  const all = listPresets(dir);
-  const found = all.find((p) => p.name === name);
-  if (!found) throw new UnknownNameError('preset', name, all.map((p) => p.name));
+/** Looks a preset up in `presets` by name, or throws UnknownNameError listing the known ones. */
+export function findPreset(name: string, presets: readonly Preset[]): Preset {
+  const found = presets.find((p) => p.name === name);
+  if (!found) throw new UnknownNameError('preset', name, presets.map((p) => p.name));
   return found;
 }
 
-/** Applies `preset` (from the body or the caller) under the body's own fields. */
-export function applyPreset(body: unknown, presetName?: string): unknown {
+/** Applies `preset` (from the body or the caller) under the body's own fields; `lookup` is called only when a preset is named. */
+export function applyPreset(body: unknown, lookup: PresetLookup, presetName?: string): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const record = body as Record<string, unknown>;
   const name = presetName ?? record['preset'];
   if (name === undefined || name === null) return body;
   if (typeof name !== 'string') throw new ValidationError([{ path: 'preset', message: `${JSON.stringify(name)} must be a string` }]);
-  return { ...getPreset(name).fields, ...record, preset: name };
+  return { ...lookup(name).fields, ...record, preset: name };
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { parseOrThrow } from './format-issues.js';
+import { parseOrThrow } from './issue-messages.js';
 import { DEFAULTS, defaultOverlap, type OutputFormat } from './limits.js';
 import { walkRequestSchema, type ParsedWalkRequest } from './schema.js';
 import type { TranslationSource, WalkRequest } from './walk-request.js';

@@ -5,7 +5,9 @@ import type { Dispatcher } from 'undici';
 import { inlineImageBytes } from '../image/load.js';
 import type { RawImage } from '../image/raw.js';
 import { responseMeta } from '../render/meta.js';
-import { render, resolveRequest } from '../render/render.js';
+import { getPreset } from '../presets/shipped.js';
+import { render } from '../render/render.js';
+import { resolveRequest } from '../request/resolve.js';
 import type { OutpaintEngine } from '../engines/types.js';
 import { INPUT_FIELD, readInput } from './input-image.js';
 import { guardedFetch } from './ssrf.js';
@@ -62,7 +64,7 @@ function checkpoints(dir: string, width: number, height: number) {
  */
 export function walkRunner(o: RunnerOptions): JobRunner {
   return async (job, report, signal) => {
-    const request = resolveRequest(job.request);
+    const request = resolveRequest(job.request, getPreset);
     const stored = job.request[INPUT_FIELD];
     const imageBytes = typeof stored === 'string' ? await readInput(o.inputsDir, stored) : await requestImageBytes(request.image, o, signal);
     const saved = checkpoints(join(o.checkpointsDir, job.id), request.width, request.height);

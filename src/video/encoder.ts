@@ -8,7 +8,7 @@ import { giveBackThread, nextSession, takeThread, type EncoderThread } from './e
 import { ffmpegPath } from './ffmpeg-path.js';
 import { canAddNullInput, rawInputArgs } from './raw-input.js';
 import { yuvFrameBytes } from '../frames/yuv.js';
-import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type PixelFormat, type VideoFormat } from './formats.js';
+import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type PixelFormat, type VideoFormat } from './containers.js';
 /** What the encoder needs to know about the frames it will receive. */
 export interface EncoderOptions {
   readonly output: string;

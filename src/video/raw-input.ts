@@ -7,7 +7,7 @@
  * to ffmpeg reading a file went from 0.85 to 0.87–0.88. Newer ffmpeg reads on threads anyway.
  */
 import { spawnSync } from 'node:child_process';
-import type { PixelFormat } from './formats.js';
+import type { PixelFormat } from './containers.js';
 
 /** Bytes of frames ffmpeg's input queue may hold (the pipeline keeps its own ~32 MB in flight). */
 const QUEUE_BYTES = 16 * 1024 * 1024;

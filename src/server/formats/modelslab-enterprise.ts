@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { z } from 'zod';
-import { parseOrThrow } from '../../request/format-issues.js';
+import { parseOrThrow } from '../../request/issue-messages.js';
 import { keyAllowed, keyOf } from '../auth.js';
 import { admitBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';

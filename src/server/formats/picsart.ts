@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ValidationError, ZoomwalkError } from '../../errors.js';
-import { parseOrThrow } from '../../request/format-issues.js';
+import { parseOrThrow } from '../../request/issue-messages.js';
 import { keyAllowed } from '../auth.js';
 import { admitBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';

@@ -2,6 +2,7 @@ import { randomSeed } from '../../request/seed.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../errors.js';
 import { isInlineImage } from '../../image/load.js';
+import { getPreset } from '../../presets/shipped.js';
 import { applyPreset } from '../../request/presets.js';
 import { samplePath } from '../../render/render.js';
 import { validateWalkRequest } from '../../request/validate.js';
@@ -37,7 +38,7 @@ function unauthorized(): { status: string; message: string } {
 export function v5Routes(app: FastifyInstance, queue: JobQueue, o: V5Options): void {
   app.post('/api/v5/outpaint', async (req, reply) => {
     if (!keyAllowed(o.auth, keyOf(req.headers, req.body))) return reply.code(401).send(unauthorized());
-    const body = applyPreset(req.body) as Record<string, unknown>;
+    const body = applyPreset(req.body, getPreset) as Record<string, unknown>;
     const request = validateWalkRequest(body);
     if (request.engine !== null && !o.engines.includes(request.engine)) {
       throw new ValidationError([{ path: 'engine', message: `"${request.engine}" is not enabled on this server; enabled: ${o.engines.join(', ')}` }]);

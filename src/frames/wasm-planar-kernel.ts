@@ -1,5 +1,5 @@
 import type { RawImage } from '../image/raw.js';
-import type { LayerDraw, Plane } from './layer-draw.js';
+import type { LayerDraw, PlaneSize } from './layer-draw.js';
 import { claimSlot, WasmArena, type ImageSlot } from './wasm-arena.js';
 import { yuvFrameBytes } from './yuv.js';
 
@@ -16,7 +16,7 @@ const BLACK = [16, 128, 128] as const;
  * once to padded f32 Y/U/V planes, and each plane of a frame takes one call per layer that
  * runs both resampling passes row by row inside WebAssembly.
  */
-export class PlanarKernel {
+export class WasmPlanarKernel {
   private readonly arena = new WasmArena();
   private readonly slots: ImageSlot[] = [];
   private frameNo = 0;
@@ -26,7 +26,7 @@ export class PlanarKernel {
   private readonly params = new Int32Array(27);
 
   /** Y, U, V planes, and where each starts in a frame. */
-  private readonly layout: readonly Plane[];
+  private readonly layout: readonly PlaneSize[];
   private readonly planeStart: readonly number[];
 
   constructor(private readonly width: number, private readonly height: number) {
@@ -36,7 +36,7 @@ export class PlanarKernel {
   }
 
   /** The output planes of a frame: Y at full size, then U and V at half. */
-  planes(): readonly Plane[] {
+  planes(): readonly PlaneSize[] {
     return this.layout;
   }
 
@@ -67,7 +67,7 @@ export class PlanarKernel {
   }
 
   /** Draws one layer into the planes `indices` (0 Y, 1 U, 2 V) of the same geometry `plane`. */
-  drawLayer(d: LayerDraw, indices: readonly number[], plane: Plane): void {
+  drawLayer(d: LayerDraw, indices: readonly number[], plane: PlaneSize): void {
     const { arena } = this;
     const slots = this.planeSlots(d.image);
     const stride = (d.srcWidth + 2 * PAD) * 4;

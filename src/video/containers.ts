@@ -1,4 +1,4 @@
-/** Encoder settings per container; mp4 is H.264 yuv420p with +faststart for web players. */
+/** ffmpeg settings per output container; mp4 is H.264 yuv420p with +faststart for web players. */
 export type VideoFormat = 'mp4' | 'webm' | 'gif';
 
 /** Raw frame layouts the encoder accepts on stdin. */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 
 /** Renders a zod issue path as `walk_type[3]` / `prompt`. */
-export function formatPath(path: readonly PropertyKey[]): string {
+export function issuePath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
@@ -18,7 +18,7 @@ function show(value: unknown): string {
 }
 
 /** Turns one zod issue into a message that names the bad value and the limit. */
-export function formatIssue(issue: z.core.$ZodIssue): string {
+export function issueMessage(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'too_big':
@@ -47,6 +47,6 @@ export function formatIssue(issue: z.core.$ZodIssue): string {
 /** Parses `value` with `schema`, or throws one ValidationError naming every bad field, value and limit. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value, { reportInput: true });
-  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: formatIssue(i) })));
+  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: issuePath(i.path), message: issueMessage(i) })));
   return parsed.data;
 }

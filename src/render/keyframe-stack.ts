@@ -1,0 +1,73 @@
+import type { OutpaintEngine } from '../engines/types.js';
+import type { Compositor } from '../frames/compose.js';
+import { evictHidden } from '../frames/evict.js';
+import { createLayer, type Layer } from '../frames/layer.js';
+import type { RawImage } from '../image/raw.js';
+import type { WalkRequest } from '../request/walk-request.js';
+import type { WalkPlan } from '../walk/plan.js';
+import { buildKeyframe } from './keyframe.js';
+import type { RenderOptions } from './options.js';
+import type { ProgressTracker } from './progress.js';
+
+/** Keyframes the engine's source library keeps: older ones would only pin memory. */
+const HISTORY_KEPT = 4;
+
+/** What one sample's keyframes are made from. */
+export interface KeyframeJob {
+  readonly request: WalkRequest;
+  readonly plan: WalkPlan;
+  readonly input: RawImage;
+  readonly engine: OutpaintEngine;
+  readonly seed: number;
+  readonly options: Pick<RenderOptions, 'resumeKeyframe' | 'onKeyframe' | 'signal'>;
+  readonly tracker: ProgressTracker;
+}
+
+/** Makes keyframes one step at a time (or takes them from a resumed run) and keeps the layer stack, minus hidden layers. */
+export class KeyframeStack {
+  readonly first: Layer;
+  layers: Layer[];
+  private readonly history: RawImage[] = [];
+  private step = 0;
+
+  constructor(private readonly job: KeyframeJob, private readonly compositor: Compositor) {
+    this.first = createLayer(0, job.input, job.plan.viewports[0]!);
+    this.layers = [this.first];
+    this.history.push(job.input);
+  }
+
+  /** Outpaints the next step, adds it as a layer, and returns its image. */
+  async next(): Promise<RawImage> {
+    const { plan, request, engine, seed, options, tracker } = this.job;
+    const i = this.step++;
+    const saved = options.resumeKeyframe?.(i + 1, tracker.sample) ?? null;
+    const image =
+      saved && saved.width === plan.width && saved.height === plan.height
+        ? saved
+        : await buildKeyframe(
+            {
+              plan,
+              engine,
+              compositor: this.compositor,
+              negativePrompt: request.negativePrompt,
+              seed,
+              inferenceSteps: request.inferenceSteps,
+              guidance: request.guidance,
+              overlap: request.overlap,
+              ...(options.signal ? { signal: options.signal } : {}),
+            },
+            this.layers,
+            i,
+            this.history,
+          );
+    this.history.push(image);
+    if (this.history.length > HISTORY_KEPT) this.history.shift();
+    // Evict against the step's starting scale: its frames still show the finer layer i.
+    const from = plan.viewports[i]!;
+    this.layers = evictHidden([...this.layers, createLayer(i + 1, image, plan.viewports[i + 1]!)], from, plan.width, plan.height);
+    if (image !== saved) options.onKeyframe?.(i + 1, image, tracker.sample);
+    tracker.keyframesDone = i + 1;
+    tracker.report('keyframes');
+    return image;
+  }
+}
