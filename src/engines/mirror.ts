@@ -1,7 +1,7 @@
 import { EngineError, throwIfAborted } from '../errors.js';
 import { cloneImage, type RawImage } from '../image/raw.js';
 import { knownBox } from './known-pixels.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from './types.js';
 
 /** Folds an index into [lo, hi) by reflection, so any distance maps to a known pixel. */
 function reflect(i: number, lo: number, hi: number): number {
@@ -106,3 +106,6 @@ export function createMirrorEngine(): OutpaintEngine {
     },
   };
 }
+
+/** `mirror` in the registry: takes no options. */
+export const mirrorEngine: EngineDefinition = { name: 'mirror', create: () => createMirrorEngine() };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { centredRequest, createModelslabEngine, type ModelslabOptions } from '../../src/engines/modelslab.js';
+import { centredRequest, createModelslabEngine, type ModelslabOptions } from '../../src/engines/remote/modelslab.js';
 import { RemoteEngineError } from '../../src/errors.js';
 import { AbortError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';

@@ -14,7 +14,7 @@ import { fromView, mirrorX, toView, type Plane, type Side } from './plane.js';
 import { pushPullFill } from './pushpull.js';
 import { prepareQuiltSources, quiltFactor, quiltLeftBand, type BandSpec, type UsedRegistry } from './quilt.js';
 import { mulberry32, subSeed } from './rng.js';
-import { correctSeam } from './seam.js';
+import { correctSeam } from '../seam-colour.js';
 
 /** Runs refinement jobs (possibly in parallel) and returns each job's refined crop. */
 export type JobRunner = (jobs: RefineJob[]) => Promise<Uint8Array[]>;

@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher, type FormData } from 'undici';
-import { AbortError } from '../../errors.js';
-import { RemoteEngineError } from '../../errors.js';
-import { redact } from './errors.js';
+import { AbortError, RemoteEngineError } from '../../errors.js';
+import { redact } from './redact.js';
 
 /** How a remote engine reaches its service. */
 export interface RemoteClientOptions {

@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { decodeImage } from '../../image/load.js';
 import type { RawImage } from '../../image/raw.js';
-import { correctSeam } from '../classical/seam.js';
+import { RemoteEngineError } from '../../errors.js';
+import { correctSeam } from '../seam-colour.js';
 import { knownBox, restoreKnown } from '../known-pixels.js';
 import type { OutpaintTask } from '../types.js';
-import { RemoteEngineError } from '../../errors.js';
 
 /** The task's canvas as PNG bytes. */
 export function canvasPng(img: RawImage): Promise<Buffer> {
@@ -52,6 +52,6 @@ export function finishRemote(task: OutpaintTask, result: RawImage): RawImage {
   const out: RawImage = { ...result, data: result.data === task.image.data ? result.data.slice() : result.data };
   const hole = new Uint8Array(task.mask.length);
   for (let i = 0; i < hole.length; i++) hole[i] = task.mask[i]! >= 128 ? 1 : 0;
-  correctSeam({ width: out.width, height: out.height, ch: 3, data: out.data }, hole, Math.max(4, task.overlap));
+  correctSeam(out, hole, Math.max(4, task.overlap));
   return restoreKnown(out, task.image, task.mask);
 }

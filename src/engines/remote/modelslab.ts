@@ -1,11 +1,11 @@
 import sharp from 'sharp';
-import { throwIfAborted } from '../errors.js';
-import type { RawImage } from '../image/raw.js';
-import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { RemoteEngineError } from '../errors.js';
-import { redact } from './remote/errors.js';
-import { decodeResult, finishRemote, knownPng } from './remote/images.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import { RemoteEngineError, throwIfAborted } from '../../errors.js';
+import type { RawImage } from '../../image/raw.js';
+import { RemoteClient, type RemoteClientOptions } from './client.js';
+import { redact } from './redact.js';
+import { decodeResult, finishRemote, knownPng } from './images.js';
+import { remoteSettings } from './config.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 
 /** ModelsLab's enterprise API (or anything speaking its outpaint format), plus client tuning. */
 export interface ModelslabOptions extends Omit<RemoteClientOptions, 'engine' | 'baseUrl' | 'secrets'> {
@@ -110,6 +110,15 @@ export function createModelslabEngine(o: ModelslabOptions): OutpaintEngine {
     close: () => client.close(),
   };
 }
+
+/** `modelslab` in the registry: ZOOMWALK_MODELSLAB_KEY (required), ZOOMWALK_MODELSLAB_URL (default https://modelslab.com). */
+export const modelslabEngine: EngineDefinition = {
+  name: 'modelslab',
+  create(o) {
+    const s = remoteSettings('modelslab', o, { url: 'https://modelslab.com', needsKey: true });
+    return createModelslabEngine({ url: s.url, key: s.key!, ...(o.log ? { log: o.log } : {}) });
+  },
+};
 
 /** The task's canvas cut out of the (larger, centred) answer. */
 async function cropTo(img: RawImage, left: number, top: number, width: number, height: number): Promise<RawImage> {
