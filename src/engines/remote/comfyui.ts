@@ -5,8 +5,8 @@ import { RemoteEngineError, throwIfAborted } from '../../errors.js';
 import type { RawImage } from '../../image/raw.js';
 import { OUTPAINT_WORKFLOW, fillWorkflow, type ComfyWorkflow } from './comfyui-workflow.js';
 import { RemoteClient, type RemoteClientOptions } from './client.js';
-import { canvasPng, decodeResult, finishRemote, maskPng } from './images.js';
-import { cropTo, padTo8 } from './pad8.js';
+import { canvasPng, cropTo, decodeResult, finishRemote, maskPng } from './images.js';
+import { padTo8 } from './pad8.js';
 import { remoteSettings } from './config.js';
 import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 

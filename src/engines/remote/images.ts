@@ -45,6 +45,20 @@ export async function decodeResult(engine: string, path: string, data: Buffer | 
 }
 
 /**
+ * The width×height part of an image whose top-left corner is at (left, top): undoes padTo8, and
+ * cuts the task's canvas out of an answer for a larger canvas.
+ */
+export function cropTo(img: RawImage, width: number, height: number, left = 0, top = 0): RawImage {
+  if (left === 0 && top === 0 && img.width === width && img.height === height) return img;
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const from = ((top + y) * img.width + left) * 3;
+    data.set(img.data.subarray(from, from + width * 3), y * width * 3);
+  }
+  return { width, height, channels: 3, data };
+}
+
+/**
  * Makes a service's answer safe for the walk: the generated side is colour-matched to the known
  * pixels over the overlap band (feathered), and the known pixels are restored exactly.
  */

@@ -1,9 +1,8 @@
-import sharp from 'sharp';
 import { RemoteEngineError, throwIfAborted } from '../../errors.js';
 import type { RawImage } from '../../image/raw.js';
 import { RemoteClient, type RemoteClientOptions } from './client.js';
 import { redact } from './redact.js';
-import { decodeResult, finishRemote, knownPng } from './images.js';
+import { cropTo, decodeResult, finishRemote, knownPng } from './images.js';
 import { remoteSettings } from './config.js';
 import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 
@@ -105,7 +104,7 @@ export function createModelslabEngine(o: ModelslabOptions): OutpaintEngine {
       const res = await client.call(output, sig);
       const outPath = client.url(output).pathname;
       const full = await decodeResult('modelslab', outPath, res.bytes, canvas.width, canvas.height);
-      return finishRemote(task, await cropTo(full, canvas.cropX, canvas.cropY, task.image.width, task.image.height));
+      return finishRemote(task, cropTo(full, task.image.width, task.image.height, canvas.cropX, canvas.cropY));
     },
     close: () => client.close(),
   };
@@ -119,10 +118,3 @@ export const modelslabEngine: EngineDefinition = {
     return createModelslabEngine({ url: s.url, key: s.key!, ...(o.log ? { log: o.log } : {}) });
   },
 };
-
-/** The task's canvas cut out of the (larger, centred) answer. */
-async function cropTo(img: RawImage, left: number, top: number, width: number, height: number): Promise<RawImage> {
-  if (left === 0 && top === 0 && img.width === width && img.height === height) return img;
-  const raw = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).extract({ left, top, width, height }).raw().toBuffer();
-  return { width, height, channels: 3, data: new Uint8Array(raw.buffer, raw.byteOffset, raw.length) };
-}
