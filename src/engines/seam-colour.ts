@@ -18,7 +18,7 @@ const LOCAL = 3;
 /** Radius along the seam over which the offsets are averaged. */
 const ALONG = 10;
 
-/** Separable box sum with radius r (clamped at the edges), in place on a W×H float plane of `ch` channels. */
+/** Separable box sum with radius r (clamped at the edges) of a W×H float image of `ch` interleaved channels. */
 function boxSum(src: Float32Array, w: number, h: number, ch: number, r: number): Float32Array {
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
