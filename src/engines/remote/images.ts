@@ -3,7 +3,7 @@ import { decodeImage } from '../../image/load.js';
 import type { RawImage } from '../../image/raw.js';
 import { RemoteEngineError } from '../../errors.js';
 import { correctSeam } from '../seam-colour.js';
-import { knownBox, restoreKnown } from '../known-pixels.js';
+import { knownBox, restoreKnown, type SizedRect } from '../known-pixels.js';
 import type { OutpaintTask } from '../types.js';
 
 /** The task's canvas as PNG bytes. */
@@ -17,7 +17,7 @@ export function maskPng(mask: Uint8Array, width: number, height: number): Promis
 }
 
 /** The known part of the canvas, cropped to its bounding box, as PNG. */
-export async function knownPng(task: OutpaintTask): Promise<{ png: Buffer; box: { x: number; y: number; width: number; height: number } }> {
+export async function knownPng(task: OutpaintTask): Promise<{ png: Buffer; box: SizedRect }> {
   const box = knownBox(task.mask, task.image.width, task.image.height);
   if (!box) throw new RemoteEngineError('remote', '', null, 'the mask covers the whole canvas; there is nothing to outpaint from');
   const png = await sharp(task.image.data, { raw: { width: task.image.width, height: task.image.height, channels: 3 } }).extract({ left: box.x, top: box.y, width: box.width, height: box.height }).png().toBuffer();

@@ -2,6 +2,7 @@ import { RemoteEngineError, throwIfAborted } from '../../errors.js';
 import type { RawImage } from '../../image/raw.js';
 import { RemoteClient, type RemoteClientOptions } from './client.js';
 import { redact } from './redact.js';
+import type { SizedRect } from '../known-pixels.js';
 import { cropTo, decodeResult, finishRemote, knownPng } from './images.js';
 import { remoteSettings } from './config.js';
 import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
@@ -39,7 +40,7 @@ interface Answer {
 // part IS centred (as much room on both sides as the wider side needs, so the centring is exact),
 // and the task's canvas is then cut out of the answer.
 /** The centred canvas to request for a known box on a width×height canvas, and where the task's canvas sits in it. */
-export function centredRequest(box: { x: number; y: number; width: number; height: number }, width: number, height: number): { width: number; height: number; cropX: number; cropY: number } {
+export function centredRequest(box: SizedRect, width: number, height: number): { width: number; height: number; cropX: number; cropY: number } {
   const padX = Math.max(box.x, width - box.x - box.width);
   const padY = Math.max(box.y, height - box.y - box.height);
   return { width: 2 * padX + box.width, height: 2 * padY + box.height, cropX: padX - box.x, cropY: padY - box.y };
