@@ -15,8 +15,19 @@ export function restoreKnown(result: RawImage, canvas: RawImage, mask: Uint8Arra
   return result;
 }
 
+/**
+ * A rectangle as its top-left corner and size, the form sharp's extract and the services take;
+ * Rect (src/walk/geometry.ts) is the same rectangle given by two corners.
+ */
+export interface SizedRect {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 /** Bounding box of the known (mask = 0) pixels, or null when nothing is known. */
-export function knownBox(mask: Uint8Array, width: number, height: number): { x: number; y: number; width: number; height: number } | null {
+export function knownBox(mask: Uint8Array, width: number, height: number): SizedRect | null {
   let x0 = width, y0 = height, x1 = -1, y1 = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -1,7 +1,8 @@
 import { EngineError, throwIfAborted } from '../errors.js';
 import { cloneImage, type RawImage } from '../image/raw.js';
+import type { Rect } from '../walk/geometry.js';
 import { knownBox } from './known-pixels.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from './types.js';
 
 /** Folds an index into [lo, hi) by reflection, so any distance maps to a known pixel. */
 function reflect(i: number, lo: number, hi: number): number {
@@ -61,21 +62,21 @@ function blurMasked(img: RawImage, mask: Uint8Array, radius: number, copy: Uint8
   }
 }
 
-/** Fills every masked pixel of `dst` with the known pixel it mirrors across the known box's edges. */
-function reflectInto(s: Uint8Array, d: Uint8Array, mask: Uint8Array, w: number, h: number, box: { x0: number; y0: number; x1: number; y1: number }): void {
+/** Fills every masked pixel of `dst` with the known pixel it mirrors across the edges of the known rectangle. */
+function reflectInto(s: Uint8Array, d: Uint8Array, mask: Uint8Array, w: number, h: number, known: Rect): void {
   // Reflected columns, once: the inner loop then only looks them up.
   const across = new Int32Array(w);
-  for (let x = 0; x < w; x++) across[x] = reflect(x, box.x0, box.x1);
-  const middle = (box.x0 + box.x1) / 2;
+  for (let x = 0; x < w; x++) across[x] = reflect(x, known.x0, known.x1);
+  const middle = (known.x0 + known.x1) / 2;
   for (let y = 0; y < h; y++) {
-    const sy = reflect(y, box.y0, box.y1);
+    const sy = reflect(y, known.y0, known.y1);
     const row = y * w;
     const srcRow = sy * w;
     for (let x = 0; x < w; x++) {
       if (mask[row + x] === 0) continue;
       let sx = across[x]!;
-      // Inside the box but masked (a hole): walk to the nearest known pixel on the row.
-      for (let k = 0; mask[srcRow + sx] !== 0 && k < w; k++) sx = reflect(sx + (x < middle ? -1 : 1), box.x0, box.x1);
+      // Inside the rectangle but masked (a hole): walk to the nearest known pixel on the row.
+      for (let k = 0; mask[srcRow + sx] !== 0 && k < w; k++) sx = reflect(sx + (x < middle ? -1 : 1), known.x0, known.x1);
       const q = (srcRow + sx) * 3;
       const p = (row + x) * 3;
       d[p] = s[q]!;
@@ -95,14 +96,17 @@ export function createMirrorEngine(): OutpaintEngine {
       throwIfAborted(signal);
       const { width: w, height: h } = task.image;
       if (task.mask.length !== w * h) throw new EngineError('mirror', `mask has ${task.mask.length} pixels, image has ${w * h}`);
-      const known = knownBox(task.mask, w, h);
-      if (!known) throw new EngineError('mirror', 'the mask covers the whole image; there is nothing to mirror');
-      const box = { x0: known.x, y0: known.y, x1: known.x + known.width, y1: known.y + known.height };
+      const box = knownBox(task.mask, w, h);
+      if (!box) throw new EngineError('mirror', 'the mask covers the whole image; there is nothing to mirror');
+      const known = { x0: box.x, y0: box.y, x1: box.x + box.width, y1: box.y + box.height };
       const out = cloneImage(task.image);
-      reflectInto(task.image.data, out.data, task.mask, w, h, box);
+      reflectInto(task.image.data, out.data, task.mask, w, h, known);
       if (scratch.length !== out.data.length) scratch = new Uint8Array(out.data.length);
       blurMasked(out, task.mask, 3, scratch);
       return out;
     },
   };
 }
+
+/** `mirror` in the registry: takes no options. */
+export const mirrorEngine: EngineDefinition = { name: 'mirror', create: () => createMirrorEngine() };

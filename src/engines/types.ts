@@ -25,3 +25,26 @@ export interface OutpaintEngine {
   /** Releases workers, sockets and the like; optional. */
   close?(): Promise<void>;
 }
+
+/** Options every engine factory receives; each engine reads what it needs. */
+export interface EngineOptions {
+  /** Where warnings go (e.g. a fallback); the CLI prints them on stderr. */
+  readonly warn?: (message: string) => void;
+  readonly threads?: number;
+  /** Remote engines: the service's base URL (else ZOOMWALK_<NAME>_URL, else its public default). */
+  readonly url?: string;
+  /** Remote engines: the API key (else ZOOMWALK_<NAME>_KEY). */
+  readonly key?: string;
+  /** Remote engines: extra request fields merged into every call (service-specific tuning). */
+  readonly extra?: Record<string, unknown>;
+  readonly log?: (message: string) => void;
+}
+
+/** Builds an engine from the options a caller (CLI, server, library) gives. */
+export type EngineFactory = (options: EngineOptions) => OutpaintEngine | Promise<OutpaintEngine>;
+
+/** An engine as the registry lists it: the name callers pick it by, and its factory. */
+export interface EngineDefinition {
+  readonly name: string;
+  readonly create: EngineFactory;
+}

@@ -5,8 +5,3 @@ import type { RawImage } from './raw.js';
 export async function saveImage(img: RawImage, path: string): Promise<void> {
   await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).toFile(path);
 }
-
-/** Encodes an RGB image to PNG bytes. */
-export async function encodePng(img: RawImage): Promise<Buffer> {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).png().toBuffer();
-}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createA1111Engine, type A1111Options } from '../../src/engines/a1111.js';
+import { createA1111Engine, type A1111Options } from '../../src/engines/remote/a1111.js';
 import { createMirrorEngine } from '../../src/engines/mirror.js';
 import { RemoteEngineError } from '../../src/errors.js';
 import type { OutpaintTask } from '../../src/engines/types.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAithrivingEngine, growBands, type AithrivingOptions } from '../../src/engines/aithriving.js';
+import { createAithrivingEngine, growBands, type AithrivingOptions } from '../../src/engines/remote/aithriving.js';
 import { RemoteEngineError } from '../../src/errors.js';
 import type { OutpaintTask } from '../../src/engines/types.js';
 import { render } from '../../src/render/render.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBflEngine, type BflOptions } from '../../src/engines/bfl.js';
+import { createBflEngine, type BflOptions } from '../../src/engines/remote/bfl.js';
 import { RemoteEngineError } from '../../src/errors.js';
 import { AbortError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';

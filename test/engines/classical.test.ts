@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClassicalEngine } from '../../src/engines/classical/index.js';
-import { fillQuality, imageLapVar, syntheticLandscape, type FillQuality } from '../../src/engines/classical/eval.js';
+import { fillQuality, imageLapVar, syntheticLandscape, type FillQuality } from '../support/eval.js';
 import { createMirrorEngine } from '../../src/engines/mirror.js';
 import type { OutpaintTask } from '../../src/engines/types.js';
 import { AbortError } from '../../src/errors.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIopaintEngine } from '../../src/engines/iopaint.js';
+import { createIopaintEngine } from '../../src/engines/remote/iopaint.js';
 import { RemoteEngineError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';
 import { fakeServer, sendJson, type FakeServer } from '../helpers/fake-server.js';

@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { centredRequest, createModelslabEngine, type ModelslabOptions } from '../../src/engines/modelslab.js';
+import { centredRequest, createModelslabEngine, type ModelslabOptions } from '../../src/engines/remote/modelslab.js';
 import { RemoteEngineError } from '../../src/errors.js';
 import { AbortError } from '../../src/errors.js';
 import { render } from '../../src/render/render.js';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../../src/server/app.js';
 import { fakeServer, sendJson, type FakeServer, type Received } from '../helpers/fake-server.js';
 import { texturedImage, writePng } from '../helpers/images.js';
-import { boxTask, composeAnswer, expectKnownKept, pixel, positionColour, wait, type Box } from '../helpers/remote-fakes.js';
+import { boxTask, composeAnswer, expectKnownKept, pixel, positionColour, wait } from '../helpers/remote-fakes.js';
+import type { SizedRect } from '../../src/engines/known-pixels.js';
 import { probe } from '../helpers/video.js';
 
 const KEY = 'ml-secret-key-8181';
@@ -95,7 +96,7 @@ async function fakeModelslab(o: FakeOptions = {}): Promise<FakeServer> {
 const submits = (fake: FakeServer): Received[] => fake.received.filter((r) => r.path === OUTPAINT);
 const fetches = (fake: FakeServer): Received[] => fake.received.filter((r) => r.path.startsWith('/api/v6/images/fetch/'));
 const fast = (url: string, extra: Partial<ModelslabOptions> = {}) => createModelslabEngine({ url, key: KEY, pollIntervalMs: 20, backoffMs: 10, retries: 3, ...extra });
-const OFF: Box = { x: 0, y: 0, width: 50, height: 40 };
+const OFF: SizedRect = { x: 0, y: 0, width: 50, height: 40 };
 
 /** Runs one off-centre outpaint through `fake`, closing both; resolves to the image or the error. */
 async function outpaintWith(fake: FakeServer, extra: Partial<ModelslabOptions> = {}, signal?: AbortSignal): Promise<unknown> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPicsartEngine, type PicsartOptions } from '../../src/engines/picsart.js';
+import { createPicsartEngine, type PicsartOptions } from '../../src/engines/remote/picsart.js';
 import { RemoteEngineError } from '../../src/errors.js';
 import type { OutpaintTask } from '../../src/engines/types.js';
 import { AbortError } from '../../src/errors.js';

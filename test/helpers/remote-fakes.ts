@@ -1,16 +1,9 @@
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import type { RawImage } from '../../src/image/raw.js';
+import type { SizedRect } from '../../src/engines/known-pixels.js';
 import type { OutpaintTask } from '../../src/engines/types.js';
 import { texturedImage } from './images.js';
-
-/** A rectangle on a canvas. */
-export interface Box {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
 
 /**
  * What a fake outpainting service returns: the uploaded picture pasted at (x, y) on a width×height
@@ -44,7 +37,7 @@ function clamp(v: number): number {
 }
 
 /** A width×height task whose known pixels are exactly `box`. */
-export function boxTask(width: number, height: number, box: Box, extra: Partial<OutpaintTask> = {}): OutpaintTask {
+export function boxTask(width: number, height: number, box: SizedRect, extra: Partial<OutpaintTask> = {}): OutpaintTask {
   const mask = new Uint8Array(width * height).fill(255);
   for (let y = box.y; y < box.y + box.height; y++) mask.fill(0, y * width + box.x, y * width + box.x + box.width);
   return { image: texturedImage(width, height, 3), mask, prompt: 'a lake', negativePrompt: 'blur', seed: 7, steps: 20, guidance: 7.5, overlap: 4, ...extra };

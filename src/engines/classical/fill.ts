@@ -6,15 +6,17 @@
 import type { RawImage } from '../../image/raw.js';
 import type { OutpaintTask } from '../types.js';
 import { effortFor, type Effort } from './effort.js';
-import { binaryHole, planMask, type Rect } from './maskplan.js';
+import type { Rect } from '../../walk/geometry.js';
+import { binaryHole, planMask } from './maskplan.js';
 import type { RefineJob, RefineSource } from './patchmatch.js';
 import { limitDetail, matchBandColour } from './lowfreq.js';
 import { seamMembrane } from './membrane.js';
-import { fromView, mirrorX, toView, type Plane, type Side } from './plane.js';
+import { mirrorX, type Raster } from './raster.js';
+import { fromView, toView, type Side } from './view.js';
 import { pushPullFill } from './pushpull.js';
 import { prepareQuiltSources, quiltFactor, quiltLeftBand, type BandSpec, type UsedRegistry } from './quilt.js';
 import { mulberry32, subSeed } from './rng.js';
-import { correctSeam } from './seam.js';
+import { correctSeam } from '../seam-colour.js';
 
 /** Runs refinement jobs (possibly in parallel) and returns each job's refined crop. */
 export type JobRunner = (jobs: RefineJob[]) => Promise<Uint8Array[]>;
@@ -28,8 +30,8 @@ export interface FillOptions {
 }
 
 interface LibEntry {
-  img: Plane;
-  known: Plane;
+  img: Raster;
+  known: Raster;
 }
 
 /** Max rows a band's refinement may borrow from above or below. */
@@ -42,7 +44,7 @@ const HISTORY_SOURCES = 2;
 /** Fills every mask≥128 pixel of the task's image; unmasked pixels come back unchanged. */
 export async function classicalFill(task: OutpaintTask, opts: FillOptions): Promise<RawImage> {
   const { width: W, height: H } = task.image;
-  const img: Plane = { width: W, height: H, ch: 3, data: task.image.data.slice() };
+  const img: Raster = { width: W, height: H, ch: 3, data: task.image.data.slice() };
   const hole = binaryHole(task.mask);
   const fixed = new Uint8Array(W * H);
   for (let i = 0; i < fixed.length; i++) fixed[i] = hole[i] ? 0 : 1;
@@ -70,9 +72,9 @@ export async function classicalFill(task: OutpaintTask, opts: FillOptions): Prom
 }
 
 /** Source library: known pixels, their mirror, and the newest keyframes of the walk. */
-function library(img: Plane, fixed: Uint8Array, history: readonly RawImage[]): LibEntry[] {
-  const base: Plane = { ...img, data: img.data.slice() };
-  const known: Plane = { width: img.width, height: img.height, ch: 1, data: fixed.slice() };
+function library(img: Raster, fixed: Uint8Array, history: readonly RawImage[]): LibEntry[] {
+  const base: Raster = { ...img, data: img.data.slice() };
+  const known: Raster = { width: img.width, height: img.height, ch: 1, data: fixed.slice() };
   const lib: LibEntry[] = [{ img: base, known }, { img: mirrorX(base), known: mirrorX(known) }];
   for (const h of history.slice(-HISTORY_SOURCES)) {
     if (h.width < 16 || h.height < 16 || h.data.length !== h.width * h.height * 3) continue;
@@ -96,16 +98,16 @@ function bandSpec(side: Side, k: Rect, W: number, H: number): BandSpec {
 
 interface SideWork {
   side: Side;
-  view: Plane;
+  view: Raster;
   fixed: Uint8Array;
   band: BandSpec;
   sources: RefineSource[];
   writeCols: number;
 }
 
-async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntry[], effort: Effort, seed: number, opts: FillOptions): Promise<void> {
+async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEntry[], effort: Effort, seed: number, opts: FillOptions): Promise<void> {
   const { width: W, height: H } = img;
-  const fixedPlane: Plane = { width: W, height: H, ch: 1, data: fixed };
+  const fixedPlane: Raster = { width: W, height: H, ch: 1, data: fixed };
   const phases: Side[][] = [['left', 'right'], ['top', 'bottom']];
   // Entry 1 is entry 0's mirror image (see library()).
   const registry: UsedRegistry = { rects: [], twin: lib.map((_, k) => (k === 0 ? 1 : k === 1 ? 0 : -1)) };
@@ -164,7 +166,7 @@ async function fillRect(img: Plane, fixed: Uint8Array, known: Rect, lib: LibEntr
   }
 }
 
-async function fillGeneric(img: Plane, hole: Uint8Array, box: Rect, lib: LibEntry[], effort: Effort, seed: number, opts: FillOptions): Promise<void> {
+async function fillGeneric(img: Raster, hole: Uint8Array, bounds: Rect, lib: LibEntry[], effort: Effort, seed: number, opts: FillOptions): Promise<void> {
   const { width: W, height: H } = img;
   pushPullFill(img, hole);
   opts.check();
@@ -172,13 +174,13 @@ async function fillGeneric(img: Plane, hole: Uint8Array, box: Rect, lib: LibEntr
   for (let i = 0; i < fixed.length; i++) fixed[i] = hole[i] ? 0 : 1;
   const sources = lib.map((e) => ({ width: e.img.width, height: e.img.height, data: e.img.data, known: e.known.data }));
   const margin = effort.patchR * 2 * (1 << (effort.levels - 1)) + 8;
-  const parts = Math.max(1, Math.min(opts.parts, Math.floor((box.y1 - box.y0) / 16) || 1));
+  const parts = Math.max(1, Math.min(opts.parts, Math.floor((bounds.y1 - bounds.y0) / 16) || 1));
   const jobs: RefineJob[] = [];
   const spans: { ya: number; yb: number; crop: Rect }[] = [];
   for (let i = 0; i < parts; i++) {
-    const ya = box.y0 + Math.floor((i * (box.y1 - box.y0)) / parts);
-    const yb = box.y0 + Math.floor(((i + 1) * (box.y1 - box.y0)) / parts);
-    const crop = { x0: Math.max(0, box.x0 - margin), y0: Math.max(0, ya - margin), x1: Math.min(W, box.x1 + margin), y1: Math.min(H, yb + margin) };
+    const ya = bounds.y0 + Math.floor((i * (bounds.y1 - bounds.y0)) / parts);
+    const yb = bounds.y0 + Math.floor(((i + 1) * (bounds.y1 - bounds.y0)) / parts);
+    const crop = { x0: Math.max(0, bounds.x0 - margin), y0: Math.max(0, ya - margin), x1: Math.min(W, bounds.x1 + margin), y1: Math.min(H, yb + margin) };
     jobs.push(makeJob(img, fixed, crop, sources, 'none', effort, subSeed(seed, 3, i)));
     spans.push({ ya, yb, crop });
   }
@@ -189,7 +191,7 @@ async function fillGeneric(img: Plane, hole: Uint8Array, box: Rect, lib: LibEntr
   });
 }
 
-function makeJob(view: Plane, fixed: Uint8Array, c: Rect, sources: RefineSource[], axis: 'rows' | 'none', e: Effort, seed: number): RefineJob {
+function makeJob(view: Raster, fixed: Uint8Array, c: Rect, sources: RefineSource[], axis: 'rows' | 'none', e: Effort, seed: number): RefineJob {
   const w = c.x1 - c.x0;
   const h = c.y1 - c.y0;
   const image = new Uint8Array(w * h * 3);
@@ -203,7 +205,7 @@ function makeJob(view: Plane, fixed: Uint8Array, c: Rect, sources: RefineSource[
 }
 
 /** Copies a refined crop's editable pixels of rows [ya,yb) and columns < maxX back into the view. */
-function pasteCrop(view: Plane, fixed: Uint8Array, res: Uint8Array, cx0: number, cy0: number, cw: number, ch: number, ya: number, yb: number, maxX: number): void {
+function pasteCrop(view: Raster, fixed: Uint8Array, res: Uint8Array, cx0: number, cy0: number, cw: number, ch: number, ya: number, yb: number, maxX: number): void {
   for (let y = Math.max(ya, cy0); y < Math.min(yb, cy0 + ch); y++) {
     for (let x = cx0; x < Math.min(cx0 + cw, maxX); x++) {
       const p = y * view.width + x;
@@ -217,8 +219,8 @@ function pasteCrop(view: Plane, fixed: Uint8Array, res: Uint8Array, cx0: number,
 }
 
 /** Writes the first `cols` columns of a side's view back, leaving the other sides' work alone. */
-function writeBack(view: Plane, side: Side, img: Plane, cols: number): void {
-  const v: Plane = { ...view, data: view.data.slice() };
+function writeBack(view: Raster, side: Side, img: Raster, cols: number): void {
+  const v: Raster = { ...view, data: view.data.slice() };
   // Outside the band's columns, show the image's current pixels so fromView leaves them as they are.
   const cur = toView(img, side);
   for (let y = 0; y < v.height; y++) {

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { AbortError, EngineError, throwIfAborted } from '../../errors.js';
 import type { RawImage } from '../../image/raw.js';
-import type { OutpaintEngine, OutpaintTask } from '../types.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 import { classicalFill, type JobRunner } from './fill.js';
 import { refine } from './patchmatch.js';
 import { RefinePool } from './pool.js';
@@ -52,6 +52,12 @@ export function createClassicalEngine(options: ClassicalOptions = {}): OutpaintE
     },
   };
 }
+
+/** `classical` in the registry: reads `threads`. */
+export const classicalEngine: EngineDefinition = {
+  name: 'classical',
+  create: (o) => createClassicalEngine(o.threads !== undefined ? { threads: o.threads } : {}),
+};
 
 function validate(task: OutpaintTask): void {
   const { width: w, height: h, data } = task.image;

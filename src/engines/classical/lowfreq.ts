@@ -6,7 +6,7 @@
  * colour equals that of a thin strip of pixels right of the band. Texture and the fill's own
  * variation across the band are kept; only the row's average moves.
  */
-import type { Plane } from './plane.js';
+import type { Raster } from './raster.js';
 
 /** Width of the strip right of the band whose colour the band takes on (4–8 px predict equally well). */
 const STRIP = 6;
@@ -19,7 +19,7 @@ const STRIP = 6;
 const SIGMA = 32;
 
 /** Shifts the non-fixed pixels of columns [0,bw) in rows [r0,r1) toward the strip right of the band. */
-export function matchBandColour(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
+export function matchBandColour(work: Raster, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
   const W = work.width;
   const wd = work.data;
   const n = r1 - r0;
@@ -109,7 +109,7 @@ function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Arr
  * is scaled down to that bound, so a plain sky stays plain instead of receiving copied rock grain or
  * dark specks; where it is below the strip's, it is raised (gain ≤ GMAX).
  */
-export function limitDetail(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
+export function limitDetail(work: Raster, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
   const W = work.width;
   const wd = work.data;
   const n = r1 - r0;

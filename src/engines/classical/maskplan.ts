@@ -1,11 +1,5 @@
 /** Classifies a mask into the shapes the engine has dedicated strategies for. */
-
-export interface Rect {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
+import type { Rect } from '../../walk/geometry.js';
 
 export type MaskPlan =
   /** Nothing to generate. */
@@ -52,9 +46,9 @@ export function planMask(hole: Uint8Array, w: number, h: number): MaskPlan {
   if (known === 0) return { kind: 'empty' };
   const rw = kx1 - kx0 + 1;
   const rh = ky1 - ky0 + 1;
-  const holeBox = { x0: hx0, y0: hy0, x1: hx1 + 1, y1: hy1 + 1 };
+  const holeRect = { x0: hx0, y0: hy0, x1: hx1 + 1, y1: hy1 + 1 };
   if (known === rw * rh && rw >= MIN_KNOWN && rh >= MIN_KNOWN) {
     return { kind: 'rect', known: { x0: kx0, y0: ky0, x1: kx1 + 1, y1: ky1 + 1 } };
   }
-  return { kind: 'generic', hole: holeBox };
+  return { kind: 'generic', hole: holeRect };
 }

@@ -4,7 +4,7 @@
  * field — the gradient-domain idea of Poisson image editing (Pérez et al. 2003). High-frequency
  * parts of the step die out within a few pixels, slow ones reach about DECAY px into the band.
  */
-import type { Plane } from './plane.js';
+import type { Raster } from './raster.js';
 
 /**
  * Decay length (px) of the offset field (a screened Poisson equation): the band's overall colour is
@@ -14,7 +14,7 @@ import type { Plane } from './plane.js';
 const DECAY = 16;
 
 /** Adjusts non-fixed pixels of columns [0,bw) in rows [r0,r1) so they meet column bw without a step. */
-export function seamMembrane(work: Plane, fixed: Uint8Array, bw: number, r0: number, r1: number, iterations = 80): void {
+export function seamMembrane(work: Raster, fixed: Uint8Array, bw: number, r0: number, r1: number, iterations = 80): void {
   const W = work.width;
   const wd = work.data;
   const n = r1 - r0;

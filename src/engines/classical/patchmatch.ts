@@ -4,7 +4,7 @@
  * `editable` pixels, but target patches also sit on the known seam zone so the fill is pulled
  * towards agreeing with what it touches. Self-contained so it can run inside a worker.
  */
-import { halve, integral, rectSum, type Plane } from './plane.js';
+import { halve, integral, rectSum, type Raster } from './raster.js';
 import { mulberry32, randInt, type Rng } from './rng.js';
 
 /** A source of patches: RGB pixels and which of them are genuine (known) content. */
@@ -94,9 +94,9 @@ export function refine(job: RefineJob, check: () => void = () => {}): Uint8Array
 }
 
 function buildPyramid(job: RefineJob, r: number): Level[] {
-  let img: Plane = { width: job.width, height: job.height, ch: 3, data: job.image };
-  let ed: Plane = { width: job.width, height: job.height, ch: 1, data: job.editable };
-  let srcs = job.sources.map((s) => ({ img: { width: s.width, height: s.height, ch: 3, data: s.data } as Plane, known: { width: s.width, height: s.height, ch: 1, data: s.known } as Plane }));
+  let img: Raster = { width: job.width, height: job.height, ch: 3, data: job.image };
+  let ed: Raster = { width: job.width, height: job.height, ch: 1, data: job.editable };
+  let srcs = job.sources.map((s) => ({ img: { width: s.width, height: s.height, ch: 3, data: s.data } as Raster, known: { width: s.width, height: s.height, ch: 1, data: s.known } as Raster }));
   const out: Level[] = [];
   for (let l = 0; l < job.levels; l++) {
     if (l > 0) {
@@ -113,7 +113,7 @@ function buildPyramid(job: RefineJob, r: number): Level[] {
 }
 
 /** Centres of all patches that touch an editable pixel and lie fully inside the crop. */
-function targetCentres(ed: Plane, r: number): Int32Array {
+function targetCentres(ed: Raster, r: number): Int32Array {
   const { width: w, height: h } = ed;
   const s = integral(ed.data, w, h);
   const list: number[] = [];
@@ -123,7 +123,7 @@ function targetCentres(ed: Plane, r: number): Int32Array {
   return Int32Array.from(list);
 }
 
-function validCentres(img: Plane, known: Plane, r: number): Src {
+function validCentres(img: Raster, known: Raster, r: number): Src {
   const { width: w, height: h } = img;
   const s = integral(known.data, w, h);
   const valid = new Uint8Array(w * h);

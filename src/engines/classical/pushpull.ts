@@ -2,7 +2,7 @@
  * Push–pull fill: a smooth first guess for arbitrary holes that spreads outward from every known
  * pixel at once (filling along rows instead leaves flat colour bands, see docs/classical-engine.md).
  */
-import type { Plane } from './plane.js';
+import type { Raster } from './raster.js';
 
 interface Level {
   w: number;
@@ -12,7 +12,7 @@ interface Level {
 }
 
 /** Fills pixels with hole=1 in `img` (in place) from the known ones. */
-export function pushPullFill(img: Plane, hole: Uint8Array): void {
+export function pushPullFill(img: Raster, hole: Uint8Array): void {
   const { width: W, height: H, data } = img;
   const base: Level = { w: W, h: H, rgb: new Float32Array(W * H * 3), wt: new Float32Array(W * H) };
   for (let p = 0; p < W * H; p++) {

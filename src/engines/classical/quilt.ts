@@ -4,14 +4,16 @@
  * the previous block with a minimum-error boundary, then shifted in colour so no step remains.
  */
 import { minErrorCut } from './cut.js';
-import { boxFromView, boxToView, halve, integral, rectSum, type Box, type Plane, type Side } from './plane.js';
+import type { Rect } from '../../walk/geometry.js';
+import { halve, integral, rectSum, type Raster } from './raster.js';
+import { rectFromView, rectToView, type Side } from './view.js';
 import type { Rng } from './rng.js';
 
 /** A source image in view space with O(1) known-rectangle tests and a coarse copy for search. */
 export interface QuiltSource {
-  img: Plane;
+  img: Raster;
   integ: Int32Array;
-  coarse: Plane;
+  coarse: Raster;
   /** First and last row holding any known pixel. */
   rowLo: number;
   rowHi: number;
@@ -54,7 +56,7 @@ export function quiltFactor(bw: number): number {
 }
 
 /** Builds the search structures for one view's source library. */
-export function prepareQuiltSources(list: readonly { img: Plane; known: Uint8Array }[], f: number): QuiltSource[] {
+export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Array }[], f: number): QuiltSource[] {
   return list.map(({ img, known }) => {
     let coarse = img;
     for (let s = f; s > 1; s >>= 1) coarse = halve(coarse);
@@ -90,7 +92,7 @@ function detailAt(d: Uint8Array, known: Uint8Array | null, w: number, h: number,
   return Math.abs(4 * luma(d, p) - luma(d, p - 1) - luma(d, p + 1) - luma(d, p - w) - luma(d, p + w));
 }
 
-function statTables(img: Plane, known: Uint8Array): { csum: Float64Array; dsum: Float64Array } {
+function statTables(img: Raster, known: Uint8Array): { csum: Float64Array; dsum: Float64Array } {
   const { width: w, height: h, data: d } = img;
   const W1 = w + 1;
   const csum = new Float64Array(W1 * (h + 1) * 3);
@@ -126,7 +128,7 @@ interface StripStats {
   detail: number;
 }
 
-function stripStats(work: Plane, x1: number, ty: number, h: number): StripStats | null {
+function stripStats(work: Raster, x1: number, ty: number, h: number): StripStats | null {
   const W = work.width;
   const xa = Math.min(W - 1, x1 + 1);
   const xb = Math.min(W - 1, x1 + 1 + STAT_STRIP);
@@ -171,7 +173,7 @@ interface Cand {
  * same pixels twice. `twin[k]` is the entry holding entry k's mirror image (-1: none).
  */
 export interface UsedRegistry {
-  rects: { k: number; box: Box }[];
+  rects: { k: number; rect: Rect }[];
   twin: number[];
 }
 
@@ -191,7 +193,7 @@ interface Used {
 }
 
 /** Fills the band in `work` in place; `fixed` marks original pixels that must never change. */
-export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, sources: readonly QuiltSource[], f: number, rng: Rng, registry?: UsedRegistry, map?: ViewMap): void {
+export function quiltLeftBand(work: Raster, fixed: Uint8Array, band: BandSpec, sources: readonly QuiltSource[], f: number, rng: Rng, registry?: UsedRegistry, map?: ViewMap): void {
   const W = work.width;
   const H = work.height;
   const { bw, r0, r1 } = band;
@@ -203,13 +205,13 @@ export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, so
   const used: Used[] = [];
   // Earlier bands' copies (and their mirror twins), seen from this view.
   if (registry && map) {
-    for (const { k, box } of registry.rects) {
+    for (const { k, rect } of registry.rects) {
       const sz = map.sizes[k];
       if (!sz) continue;
       for (const kk of [k, registry.twin[k] ?? -1]) {
         if (kk < 0) continue;
-        const b = kk === k ? box : { x0: sz.width - box.x1, y0: box.y0, x1: sz.width - box.x0, y1: box.y1 };
-        const v = boxToView(map.side, sz.width, sz.height, b);
+        const b = kk === k ? rect : { x0: sz.width - rect.x1, y0: rect.y0, x1: sz.width - rect.x0, y1: rect.y1 };
+        const v = rectToView(map.side, sz.width, sz.height, b);
         used.push({ k: kk, x: v.x0, y: v.y0, w: v.x1 - v.x0, h: v.y1 - v.y0 });
       }
     }
@@ -234,7 +236,7 @@ export function quiltLeftBand(work: Plane, fixed: Uint8Array, band: BandSpec, so
         markUsed(used, pick.k, { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h }, registry, map);
         if (registry && map?.sizes[pick.k]) {
           const sz = map.sizes[pick.k]!;
-          registry.rects.push({ k: pick.k, box: boxFromView(map.side, sz.width, sz.height, { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h }) });
+          registry.rects.push({ k: pick.k, rect: rectFromView(map.side, sz.width, sz.height, { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h }) });
         }
       } else reflect(work, fixed, tx0, x1, ty, h);
       if (ty + h >= r1) break;
@@ -254,14 +256,14 @@ function markAdjacent(used: Used[], band: BandSpec, width: number, registry?: Us
   if (width > 0) markUsed(used, 0, { x0: band.bw, y0: band.r0, x1: band.bw + width, y1: band.r1 }, registry, map);
 }
 
-/** Charges region `box` (view coordinates) of library entry k, and its mirror image in k's twin entry. */
-function markUsed(used: Used[], k: number, box: Box, registry?: UsedRegistry, map?: ViewMap): void {
-  used.push({ k, x: box.x0, y: box.y0, w: box.x1 - box.x0, h: box.y1 - box.y0 });
+/** Charges region `rect` (view coordinates) of library entry k, and its mirror image in k's twin entry. */
+function markUsed(used: Used[], k: number, rect: Rect, registry?: UsedRegistry, map?: ViewMap): void {
+  used.push({ k, x: rect.x0, y: rect.y0, w: rect.x1 - rect.x0, h: rect.y1 - rect.y0 });
   const tw = registry?.twin[k] ?? -1;
   const sz = map?.sizes[k];
   if (tw < 0 || !sz || !map) return;
-  const o = boxFromView(map.side, sz.width, sz.height, box);
-  const v = boxToView(map.side, sz.width, sz.height, { x0: sz.width - o.x1, y0: o.y0, x1: sz.width - o.x0, y1: o.y1 });
+  const o = rectFromView(map.side, sz.width, sz.height, rect);
+  const v = rectToView(map.side, sz.width, sz.height, { x0: sz.width - o.x1, y0: o.y0, x1: sz.width - o.x0, y1: o.y1 });
   used.push({ k: tw, x: v.x0, y: v.y0, w: v.x1 - v.x0, h: v.y1 - v.y0 });
 }
 
@@ -277,7 +279,7 @@ interface Geo {
 }
 
 /** Coarse exhaustive search along nearby rows, exact refinement of the best few, random pick among near-best. */
-function choose(work: Plane, sources: readonly QuiltSource[], g: Geo, ty: number, h: number, hasTop: boolean, f: number, used: readonly Used[], rng: Rng): Cand | null {
+function choose(work: Raster, sources: readonly QuiltSource[], g: Geo, ty: number, h: number, hasTop: boolean, f: number, used: readonly Used[], rng: Rng): Cand | null {
   const W = work.width;
   const wd = work.data;
   const bwC = Math.floor(g.bwid / f);
@@ -382,7 +384,7 @@ function reusePenalty(used: readonly Used[], k: number, x: number, y: number, w:
 }
 
 /** Mean squared error per channel over the known overlaps of a block placed from (sx, sy). */
-function fullCost(work: Plane, s: Plane, g: Geo, sx: number, sy: number, ty: number, h: number, hasTop: boolean): number {
+function fullCost(work: Raster, s: Raster, g: Geo, sx: number, sy: number, ty: number, h: number, hasTop: boolean): number {
   const W = work.width;
   const wd = work.data;
   const sd = s.data;
@@ -402,7 +404,7 @@ function fullCost(work: Plane, s: Plane, g: Geo, sx: number, sy: number, ty: num
   return e / (n * 3 || 1);
 }
 
-function place(work: Plane, fixed: Uint8Array, s: Plane, g: Geo, c: Cand, ty: number, h: number, hasTop: boolean, off: Float64Array, cnt: Float64Array): void {
+function place(work: Raster, fixed: Uint8Array, s: Raster, g: Geo, c: Cand, ty: number, h: number, hasTop: boolean, off: Float64Array, cnt: Float64Array): void {
   const W = work.width;
   const wd = work.data;
   const sd = s.data;
@@ -449,7 +451,7 @@ function place(work: Plane, fixed: Uint8Array, s: Plane, g: Geo, c: Cand, ty: nu
 }
 
 /** Last resort when no source block fits: reflect what lies right of the strip. */
-function reflect(work: Plane, fixed: Uint8Array, tx0: number, x1: number, ty: number, h: number): void {
+function reflect(work: Raster, fixed: Uint8Array, tx0: number, x1: number, ty: number, h: number): void {
   const W = work.width;
   const wd = work.data;
   for (let y = ty; y < ty + h; y++) {
@@ -462,7 +464,7 @@ function reflect(work: Plane, fixed: Uint8Array, tx0: number, x1: number, ty: nu
 }
 
 /** Adds the row offsets, smoothed along the band so they never print as stripes. */
-function applyOffset(work: Plane, fixed: Uint8Array, off: Float64Array, cnt: Float64Array, tx0: number, x1: number, r0: number, r1: number): void {
+function applyOffset(work: Raster, fixed: Uint8Array, off: Float64Array, cnt: Float64Array, tx0: number, x1: number, r0: number, r1: number): void {
   const W = work.width;
   const wd = work.data;
   const sigma = 12;

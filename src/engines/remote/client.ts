@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request, type Dispatcher, type FormData } from 'undici';
-import { AbortError } from '../../errors.js';
-import { RemoteEngineError } from '../../errors.js';
-import { redact } from './errors.js';
+import { AbortError, RemoteEngineError } from '../../errors.js';
+import { errorCode, isRetryableError, isRetryableStatus, retryDelay } from '../../http/retry.js';
+import { redact } from './redact.js';
 
 /** How a remote engine reaches its service. */
 export interface RemoteClientOptions {
@@ -14,7 +14,7 @@ export interface RemoteClientOptions {
   readonly secrets?: readonly string[];
   /** Connect and between-bytes timeout, ms (default 30 s). */
   readonly timeoutMs?: number;
-  /** Retries after the first try on 429, 5xx and connection errors (default 4). */
+  /** Retries after the first try on 429, 5xx and dropped connections (default 4; see src/http/retry.ts). */
   readonly retries?: number;
   /** First backoff, ms, doubled each retry with ±50 % jitter (default 500); Retry-After wins when given. */
   readonly backoffMs?: number;
@@ -40,22 +40,11 @@ export interface CallResult {
   readonly bytes: Buffer;
 }
 
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-/** Seconds or an HTTP date, as Retry-After allows; null when absent or unreadable. */
-export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | null {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return null;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
 /**
- * The HTTP plumbing every remote engine shares: undici with timeouts, retries with exponential
- * backoff and jitter on 429/5xx and dropped connections (honouring Retry-After), cancellation by
- * AbortSignal, JSON helpers, polling with a deadline, and errors that name the engine and path
- * but never a key.
+ * The HTTP plumbing every remote engine shares, and the base for one of your own: undici with
+ * timeouts, retries by the policy of src/http/retry.ts (backoff with jitter on 429/5xx and dropped
+ * connections, Retry-After honoured), cancellation by AbortSignal, JSON helpers, polling with a
+ * deadline, and errors that name the engine and path but never a key.
  */
 export class RemoteClient {
   private readonly agent: Dispatcher;
@@ -86,25 +75,23 @@ export class RemoteClient {
     const headers = { ...(isObject ? { 'content-type': 'application/json' } : {}), accept: 'application/json, image/*', ...c.headers };
     for (let attempt = 0; ; attempt++) {
       if (c.signal?.aborted) throw new AbortError();
-      let wait: number | null = null;
+      let retryAfter: string | string[] | undefined;
       let why = '';
       try {
         const res = await request(url, { method: c.method ?? 'GET', headers, body: body as never, dispatcher: this.agent, ...(c.signal ? { signal: c.signal } : {}) });
         const bytes = Buffer.from(await res.body.arrayBuffer());
         if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, headers: res.headers, bytes };
         why = `${label} answered ${res.statusCode}: ${excerpt(bytes)}`;
-        if (res.statusCode !== 429 && res.statusCode < 500) throw this.fail(url.pathname, res.statusCode, why);
-        wait = retryAfterMs(res.headers['retry-after']);
+        if (!isRetryableStatus(res.statusCode)) throw this.fail(url.pathname, res.statusCode, why);
+        retryAfter = res.headers['retry-after'];
         if (attempt >= retries) throw this.fail(url.pathname, res.statusCode, `${why} (after ${attempt + 1} tries)`);
       } catch (err) {
         if (err instanceof RemoteEngineError) throw err;
         if (c.signal?.aborted || (err as Error).name === 'AbortError') throw new AbortError();
-        const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? '';
-        why = `${label} failed: ${code || (err as Error).message}`;
-        if (!RETRYABLE_CODES.has(code) || attempt >= retries) throw this.fail(url.pathname, null, attempt > 0 ? `${why} (after ${attempt + 1} tries)` : why, err);
+        why = `${label} failed: ${errorCode(err) || (err as Error).message}`;
+        if (!isRetryableError(err) || attempt >= retries) throw this.fail(url.pathname, null, attempt > 0 ? `${why} (after ${attempt + 1} tries)` : why, err);
       }
-      const backoff = (this.o.backoffMs ?? 500) * 2 ** attempt * (0.5 + Math.random());
-      const delay = Math.min(this.o.maxBackoffMs ?? 30_000, wait ?? backoff);
+      const delay = retryDelay(attempt, retryAfter, { baseMs: this.o.backoffMs ?? 500, maxMs: this.o.maxBackoffMs ?? 30_000 });
       this.o.log?.(redact(`${this.o.engine}: ${why}; retrying in ${Math.round(delay)} ms`, this.o.secrets ?? []));
       try {
         await sleep(delay, undefined, c.signal ? { signal: c.signal } : undefined);

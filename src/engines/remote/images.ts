@@ -1,10 +1,10 @@
 import sharp from 'sharp';
 import { decodeImage } from '../../image/load.js';
 import type { RawImage } from '../../image/raw.js';
-import { correctSeam } from '../classical/seam.js';
-import { knownBox, restoreKnown } from '../known-pixels.js';
-import type { OutpaintTask } from '../types.js';
 import { RemoteEngineError } from '../../errors.js';
+import { correctSeam } from '../seam-colour.js';
+import { knownBox, restoreKnown, type SizedRect } from '../known-pixels.js';
+import type { OutpaintTask } from '../types.js';
 
 /** The task's canvas as PNG bytes. */
 export function canvasPng(img: RawImage): Promise<Buffer> {
@@ -17,7 +17,7 @@ export function maskPng(mask: Uint8Array, width: number, height: number): Promis
 }
 
 /** The known part of the canvas, cropped to its bounding box, as PNG. */
-export async function knownPng(task: OutpaintTask): Promise<{ png: Buffer; box: { x: number; y: number; width: number; height: number } }> {
+export async function knownPng(task: OutpaintTask): Promise<{ png: Buffer; box: SizedRect }> {
   const box = knownBox(task.mask, task.image.width, task.image.height);
   if (!box) throw new RemoteEngineError('remote', '', null, 'the mask covers the whole canvas; there is nothing to outpaint from');
   const png = await sharp(task.image.data, { raw: { width: task.image.width, height: task.image.height, channels: 3 } }).extract({ left: box.x, top: box.y, width: box.width, height: box.height }).png().toBuffer();
@@ -45,6 +45,20 @@ export async function decodeResult(engine: string, path: string, data: Buffer | 
 }
 
 /**
+ * The width×height part of an image whose top-left corner is at (left, top): undoes padTo8, and
+ * cuts the task's canvas out of an answer for a larger canvas.
+ */
+export function cropTo(img: RawImage, width: number, height: number, left = 0, top = 0): RawImage {
+  if (left === 0 && top === 0 && img.width === width && img.height === height) return img;
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const from = ((top + y) * img.width + left) * 3;
+    data.set(img.data.subarray(from, from + width * 3), y * width * 3);
+  }
+  return { width, height, channels: 3, data };
+}
+
+/**
  * Makes a service's answer safe for the walk: the generated side is colour-matched to the known
  * pixels over the overlap band (feathered), and the known pixels are restored exactly.
  */
@@ -52,6 +66,6 @@ export function finishRemote(task: OutpaintTask, result: RawImage): RawImage {
   const out: RawImage = { ...result, data: result.data === task.image.data ? result.data.slice() : result.data };
   const hole = new Uint8Array(task.mask.length);
   for (let i = 0; i < hole.length; i++) hole[i] = task.mask[i]! >= 128 ? 1 : 0;
-  correctSeam({ width: out.width, height: out.height, ch: 3, data: out.data }, hole, Math.max(4, task.overlap));
+  correctSeam(out, hole, Math.max(4, task.overlap));
   return restoreKnown(out, task.image, task.mask);
 }

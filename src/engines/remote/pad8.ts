@@ -1,6 +1,6 @@
 import type { RawImage } from '../../image/raw.js';
 
-/** A canvas and mask grown to multiples of 8, and the size to crop the answer back to. */
+/** A canvas and mask grown to multiples of 8, and the size to crop the answer back to (cropTo in images.ts). */
 export interface Padded8 {
   readonly image: RawImage;
   readonly mask: Uint8Array;
@@ -39,12 +39,4 @@ export function padTo8(image: RawImage, mask: Uint8Array): Padded8 {
     if (y < h) m.set(mask.subarray(y * w, y * w + w), y * pw);
   }
   return { image: { width: pw, height: ph, channels: 3, data }, mask: m, width: w, height: h };
-}
-
-/** The top-left width×height of an image (undoes padTo8). */
-export function cropTo(img: RawImage, width: number, height: number): RawImage {
-  if (img.width === width && img.height === height) return img;
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) data.set(img.data.subarray(y * img.width * 3, (y * img.width + width) * 3), y * width * 3);
-  return { width, height, channels: 3, data };
 }

@@ -2,16 +2,23 @@
  * Seam colour correction: the generated side of the seam is shifted toward the known side's local
  * mean colour, by an offset smoothed along the seam and fading with distance from it, so no
  * brightness or colour step remains where the fill meets the known pixels (a feathered version of
- * the offset step of Poisson blending, cheap enough to run on every fill).
+ * the offset step of Poisson blending, cheap enough to run on every fill). The classical engine runs
+ * it after its fill, and every remote engine on the service's answer (remote/images.ts).
  */
-import type { Plane } from './plane.js';
+
+/** An interleaved 8-bit RGB image whose pixels are corrected in place (a RawImage fits). */
+export interface SeamImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
 
 /** Window radius of the local means compared across the seam. */
 const LOCAL = 3;
 /** Radius along the seam over which the offsets are averaged. */
 const ALONG = 10;
 
-/** Separable box sum with radius r (clamped at the edges), in place on a W×H float plane of `ch` channels. */
+/** Separable box sum with radius r (clamped at the edges) of a W×H float image of `ch` interleaved channels. */
 function boxSum(src: Float32Array, w: number, h: number, ch: number, r: number): Float32Array {
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
@@ -45,7 +52,7 @@ function boxSum(src: Float32Array, w: number, h: number, ch: number, r: number):
 }
 
 /** Corrects the colour of the filled pixels (hole = 1) near the seam, in place; `fade` is the falloff length in px. */
-export function correctSeam(img: Plane, hole: Uint8Array, fade: number): void {
+export function correctSeam(img: SeamImage, hole: Uint8Array, fade: number): void {
   const { width: w, height: h, data } = img;
   const n = w * h;
   // Local means of the known and of the filled pixels, each over its own pixels only.

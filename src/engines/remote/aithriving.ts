@@ -1,12 +1,12 @@
 import { FormData } from 'undici';
-import { throwIfAborted } from '../errors.js';
-import type { RawImage } from '../image/raw.js';
-import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { RemoteEngineError } from '../errors.js';
-import { redact } from './remote/errors.js';
-import { knownBox } from './known-pixels.js';
-import { decodeResult, finishRemote, knownPng } from './remote/images.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import { RemoteEngineError, throwIfAborted } from '../../errors.js';
+import type { RawImage } from '../../image/raw.js';
+import { RemoteClient, type RemoteClientOptions } from './client.js';
+import { redact } from './redact.js';
+import { knownBox } from '../known-pixels.js';
+import { decodeResult, finishRemote, knownPng } from './images.js';
+import { remoteSettings } from './config.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 
 /** An "edit/outpaint" service (AIThriving-style, or zoomwalk's own server), plus client tuning. */
 export interface AithrivingOptions extends Omit<RemoteClientOptions, 'engine' | 'baseUrl'> {
@@ -77,3 +77,13 @@ export function createAithrivingEngine(o: AithrivingOptions): OutpaintEngine {
     close: () => client.close(),
   };
 }
+
+/** `aithriving` in the registry: ZOOMWALK_AITHRIVING_URL and ZOOMWALK_AITHRIVING_KEY (both required), `creativity` from `extra`. */
+export const aithrivingEngine: EngineDefinition = {
+  name: 'aithriving',
+  create(o) {
+    const s = remoteSettings('aithriving', o, { needsKey: true });
+    const creativity = o.extra?.['creativity'];
+    return createAithrivingEngine({ url: s.url, key: s.key!, ...(typeof creativity === 'number' ? { creativity } : {}), ...(o.log ? { log: o.log } : {}) });
+  },
+};

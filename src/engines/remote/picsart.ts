@@ -1,11 +1,11 @@
 import { FormData } from 'undici';
-import { throwIfAborted } from '../errors.js';
-import type { RawImage } from '../image/raw.js';
-import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { RemoteEngineError } from '../errors.js';
-import { redact } from './remote/errors.js';
-import { canvasPng, decodeResult, finishRemote, maskPng } from './remote/images.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import { RemoteEngineError, throwIfAborted } from '../../errors.js';
+import type { RawImage } from '../../image/raw.js';
+import { RemoteClient, type RemoteClientOptions } from './client.js';
+import { redact } from './redact.js';
+import { canvasPng, decodeResult, finishRemote, maskPng } from './images.js';
+import { remoteSettings } from './config.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 
 /** Picsart GenAI expand (or zoomwalk's own server, which speaks the same format), plus client tuning. */
 export interface PicsartOptions extends Omit<RemoteClientOptions, 'engine' | 'baseUrl'> {
@@ -90,3 +90,12 @@ export function createPicsartEngine(o: PicsartOptions): OutpaintEngine {
     close: () => client.close(),
   };
 }
+
+/** `picsart` in the registry: ZOOMWALK_PICSART_KEY (required), ZOOMWALK_PICSART_URL (default https://genai-api.picsart.io). */
+export const picsartEngine: EngineDefinition = {
+  name: 'picsart',
+  create(o) {
+    const s = remoteSettings('picsart', o, { url: 'https://genai-api.picsart.io', needsKey: true });
+    return createPicsartEngine({ url: s.url, key: s.key!, ...(o.log ? { log: o.log } : {}) });
+  },
+};

@@ -1,14 +1,14 @@
 import { Blob } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { Agent, FormData, interceptors } from 'undici';
-import { throwIfAborted } from '../errors.js';
-import type { RawImage } from '../image/raw.js';
+import { RemoteEngineError, throwIfAborted } from '../../errors.js';
+import type { RawImage } from '../../image/raw.js';
 import { OUTPAINT_WORKFLOW, fillWorkflow, type ComfyWorkflow } from './comfyui-workflow.js';
-import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { RemoteEngineError } from '../errors.js';
-import { canvasPng, decodeResult, finishRemote, maskPng } from './remote/images.js';
-import { cropTo, padTo8 } from './remote/pad8.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import { RemoteClient, type RemoteClientOptions } from './client.js';
+import { canvasPng, cropTo, decodeResult, finishRemote, maskPng } from './images.js';
+import { padTo8 } from './pad8.js';
+import { remoteSettings } from './config.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 
 /** Where ComfyUI runs (e.g. `python main.py --listen 127.0.0.1 --port 8188`), which model, how long to wait. */
 export interface ComfyuiOptions extends Omit<RemoteClientOptions, 'engine' | 'baseUrl'> {
@@ -138,6 +138,16 @@ export function createComfyuiEngine(o: ComfyuiOptions): OutpaintEngine {
     },
   };
 }
+
+/** `comfyui` in the registry: ZOOMWALK_COMFYUI_URL (default a local ComfyUI on port 8188), the checkpoint from `extra` or ZOOMWALK_COMFYUI_CHECKPOINT. */
+export const comfyuiEngine: EngineDefinition = {
+  name: 'comfyui',
+  create(o) {
+    const s = remoteSettings('comfyui', o, { url: 'http://127.0.0.1:8188', needsKey: false });
+    const checkpoint = o.extra?.['checkpoint'] ?? process.env['ZOOMWALK_COMFYUI_CHECKPOINT'];
+    return createComfyuiEngine({ url: s.url, ...(typeof checkpoint === 'string' ? { checkpoint } : {}), ...(o.log ? { log: o.log } : {}) });
+  },
+};
 
 /** A /prompt failure as one RemoteEngineError; a validation answer lists each failing node by id and class. */
 function promptError(err: unknown): unknown {

@@ -1,10 +1,10 @@
-import { throwIfAborted } from '../errors.js';
-import type { RawImage } from '../image/raw.js';
-import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { RemoteEngineError } from '../errors.js';
-import { redact } from './remote/errors.js';
-import { decodeResult, finishRemote, knownPng } from './remote/images.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import { RemoteEngineError, throwIfAborted } from '../../errors.js';
+import type { RawImage } from '../../image/raw.js';
+import { RemoteClient, type RemoteClientOptions } from './client.js';
+import { redact } from './redact.js';
+import { decodeResult, finishRemote, knownPng } from './images.js';
+import { remoteSettings } from './config.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 
 /** Black Forest Labs' API (or anything speaking its flux-tools outpainting format), plus client tuning. */
 export interface BflOptions extends Omit<RemoteClientOptions, 'engine' | 'baseUrl' | 'secrets'> {
@@ -94,3 +94,14 @@ export function createBflEngine(o: BflOptions): OutpaintEngine {
     close: () => client.close(),
   };
 }
+
+/** `bfl` in the registry: ZOOMWALK_BFL_KEY (required), ZOOMWALK_BFL_URL (default https://api.bfl.ai), `mode` and `safety_tolerance` from `extra`. */
+export const bflEngine: EngineDefinition = {
+  name: 'bfl',
+  create(o) {
+    const s = remoteSettings('bfl', o, { url: 'https://api.bfl.ai', needsKey: true });
+    const mode = o.extra?.['mode'];
+    const tolerance = o.extra?.['safety_tolerance'];
+    return createBflEngine({ url: s.url, key: s.key!, ...(typeof mode === 'string' ? { mode } : {}), ...(typeof tolerance === 'number' ? { safetyTolerance: tolerance } : {}), ...(o.log ? { log: o.log } : {}) });
+  },
+};

@@ -1,11 +1,11 @@
-import { throwIfAborted } from '../errors.js';
-import type { RawImage } from '../image/raw.js';
-import { createMirrorEngine } from './mirror.js';
-import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { RemoteEngineError } from '../errors.js';
-import { canvasPng, decodeResult, finishRemote, maskPng } from './remote/images.js';
-import { cropTo, padTo8 } from './remote/pad8.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import { RemoteEngineError, throwIfAborted } from '../../errors.js';
+import type { RawImage } from '../../image/raw.js';
+import { createMirrorEngine } from '../mirror.js';
+import { RemoteClient, type RemoteClientOptions } from './client.js';
+import { canvasPng, cropTo, decodeResult, finishRemote, maskPng } from './images.js';
+import { padTo8 } from './pad8.js';
+import { remoteSettings } from './config.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 
 /** Where AUTOMATIC1111 / Forge runs with `--api` (and `--api-auth user:password` if set), plus client tuning. */
 export interface A1111Options extends Omit<RemoteClientOptions, 'engine' | 'baseUrl'> {
@@ -65,3 +65,15 @@ export function createA1111Engine(o: A1111Options): OutpaintEngine {
     close: () => client.close(),
   };
 }
+
+/** `a1111` in the registry: ZOOMWALK_A1111_URL (default a local WebUI on port 7860), ZOOMWALK_A1111_KEY as "user:password". */
+export const a1111Engine: EngineDefinition = {
+  name: 'a1111',
+  create(o) {
+    const s = remoteSettings('a1111', o, { url: 'http://127.0.0.1:7860', needsKey: false });
+    // An A1111 started with --api-auth user:password takes ZOOMWALK_A1111_KEY as "user:password".
+    const [user, ...rest] = (s.key ?? '').split(':');
+    const auth = s.key && rest.length > 0 ? { auth: { user: user!, password: rest.join(':') } } : {};
+    return createA1111Engine({ url: s.url, ...auth, ...(o.extra ? { extra: o.extra } : {}), ...(o.log ? { log: o.log } : {}) });
+  },
+};

@@ -3,8 +3,8 @@
  * a deterministic synthetic landscape, a reflect-and-blur baseline, and the quality measures
  * (seam gradient, Laplacian variance, colour mean) described in docs/classical-engine.md.
  */
-import type { RawImage } from '../../image/raw.js';
-import { mulberry32 } from './rng.js';
+import type { RawImage } from '../../src/image/raw.js';
+import { mulberry32 } from '../../src/engines/classical/rng.js';
 
 /** A deterministic textured landscape (sky with clouds, ridge, forest, grass) for when no photo is at hand. */
 export function syntheticLandscape(w: number, h: number, seed = 7): RawImage {

@@ -1,8 +1,9 @@
-import { throwIfAborted } from '../errors.js';
-import type { RawImage } from '../image/raw.js';
-import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { canvasPng, decodeResult, finishRemote, maskPng } from './remote/images.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import { throwIfAborted } from '../../errors.js';
+import type { RawImage } from '../../image/raw.js';
+import { RemoteClient, type RemoteClientOptions } from './client.js';
+import { canvasPng, decodeResult, finishRemote, maskPng } from './images.js';
+import { remoteSettings } from './config.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 
 /** Where IOPaint runs (e.g. `iopaint start --model=lama --port=8080`), plus client tuning. */
 export interface IopaintOptions extends Omit<RemoteClientOptions, 'engine' | 'baseUrl'> {
@@ -36,3 +37,12 @@ export function createIopaintEngine(o: IopaintOptions): OutpaintEngine {
     close: () => client.close(),
   };
 }
+
+/** `iopaint` in the registry: ZOOMWALK_IOPAINT_URL, default a local IOPaint on port 8080. */
+export const iopaintEngine: EngineDefinition = {
+  name: 'iopaint',
+  create(o) {
+    const s = remoteSettings('iopaint', o, { url: 'http://127.0.0.1:8080', needsKey: false });
+    return createIopaintEngine({ url: s.url, ...(o.extra ? { extra: o.extra } : {}), ...(o.log ? { log: o.log } : {}) });
+  },
+};

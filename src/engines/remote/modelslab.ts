@@ -1,11 +1,11 @@
-import sharp from 'sharp';
-import { throwIfAborted } from '../errors.js';
-import type { RawImage } from '../image/raw.js';
-import { RemoteClient, type RemoteClientOptions } from './remote/client.js';
-import { RemoteEngineError } from '../errors.js';
-import { redact } from './remote/errors.js';
-import { decodeResult, finishRemote, knownPng } from './remote/images.js';
-import type { OutpaintEngine, OutpaintTask } from './types.js';
+import { RemoteEngineError, throwIfAborted } from '../../errors.js';
+import type { RawImage } from '../../image/raw.js';
+import { RemoteClient, type RemoteClientOptions } from './client.js';
+import { redact } from './redact.js';
+import type { SizedRect } from '../known-pixels.js';
+import { cropTo, decodeResult, finishRemote, knownPng } from './images.js';
+import { remoteSettings } from './config.js';
+import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 
 /** ModelsLab's enterprise API (or anything speaking its outpaint format), plus client tuning. */
 export interface ModelslabOptions extends Omit<RemoteClientOptions, 'engine' | 'baseUrl' | 'secrets'> {
@@ -40,7 +40,7 @@ interface Answer {
 // part IS centred (as much room on both sides as the wider side needs, so the centring is exact),
 // and the task's canvas is then cut out of the answer.
 /** The centred canvas to request for a known box on a width×height canvas, and where the task's canvas sits in it. */
-export function centredRequest(box: { x: number; y: number; width: number; height: number }, width: number, height: number): { width: number; height: number; cropX: number; cropY: number } {
+export function centredRequest(box: SizedRect, width: number, height: number): { width: number; height: number; cropX: number; cropY: number } {
   const padX = Math.max(box.x, width - box.x - box.width);
   const padY = Math.max(box.y, height - box.y - box.height);
   return { width: 2 * padX + box.width, height: 2 * padY + box.height, cropX: padX - box.x, cropY: padY - box.y };
@@ -105,15 +105,17 @@ export function createModelslabEngine(o: ModelslabOptions): OutpaintEngine {
       const res = await client.call(output, sig);
       const outPath = client.url(output).pathname;
       const full = await decodeResult('modelslab', outPath, res.bytes, canvas.width, canvas.height);
-      return finishRemote(task, await cropTo(full, canvas.cropX, canvas.cropY, task.image.width, task.image.height));
+      return finishRemote(task, cropTo(full, task.image.width, task.image.height, canvas.cropX, canvas.cropY));
     },
     close: () => client.close(),
   };
 }
 
-/** The task's canvas cut out of the (larger, centred) answer. */
-async function cropTo(img: RawImage, left: number, top: number, width: number, height: number): Promise<RawImage> {
-  if (left === 0 && top === 0 && img.width === width && img.height === height) return img;
-  const raw = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).extract({ left, top, width, height }).raw().toBuffer();
-  return { width, height, channels: 3, data: new Uint8Array(raw.buffer, raw.byteOffset, raw.length) };
-}
+/** `modelslab` in the registry: ZOOMWALK_MODELSLAB_KEY (required), ZOOMWALK_MODELSLAB_URL (default https://modelslab.com). */
+export const modelslabEngine: EngineDefinition = {
+  name: 'modelslab',
+  create(o) {
+    const s = remoteSettings('modelslab', o, { url: 'https://modelslab.com', needsKey: true });
+    return createModelslabEngine({ url: s.url, key: s.key!, ...(o.log ? { log: o.log } : {}) });
+  },
+};

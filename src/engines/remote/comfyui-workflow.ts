@@ -1,4 +1,4 @@
-import { EngineError } from '../errors.js';
+import { EngineError } from '../../errors.js';
 
 /** A ComfyUI workflow in API format: node id → {class_type, inputs}. */
 export type ComfyWorkflow = Record<string, { class_type: string; inputs: Record<string, unknown>; _meta?: { title?: string } }>;
