@@ -19,7 +19,7 @@ export { interpolateViewport, type Viewport, type Rect } from './walk/geometry.j
 export { Compositor, type ComposeOptions } from './frames/compose.js';
 export { rgbToYuv420, yuv420ToRgb, yuvFrameBytes } from './frames/yuv.js';
 export type { Layer } from './frames/layer.js';
-export { createEngine, registerEngine, engineNames, DEFAULT_ENGINE, type EngineFactory, type EngineOptions } from './engines/registry.js';
+export { createEngine, registerEngine, engineNames, DEFAULT_ENGINE, type EngineDefinition, type EngineFactory, type EngineOptions } from './engines/registry.js';
 export { createMirrorEngine } from './engines/mirror.js';
 export { createClassicalEngine, type ClassicalOptions } from './engines/classical/index.js';
 export { RemoteClient, type RemoteClientOptions, type CallOptions, type CallResult } from './engines/remote/client.js';
