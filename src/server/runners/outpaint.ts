@@ -9,8 +9,11 @@ import type { JobRecord, JobRunner } from '../jobs/types.js';
 import { outputName } from '../outputs.js';
 import type { RunnerOptions } from './options.js';
 
-/** Runs a single-outpaint job, given its spec: `count` images `<id>-n.<ext>` in the generations directory. */
-export function outpaintRunner(o: RunnerOptions): (job: JobRecord, spec: OutpaintJobSpec, report: Parameters<JobRunner>[1], signal: AbortSignal) => ReturnType<JobRunner> {
+/** A JobRunner for single outpaints, handed the spec the dispatcher already read from the job. */
+export type OutpaintRun = (job: JobRecord, spec: OutpaintJobSpec, report: Parameters<JobRunner>[1], signal: AbortSignal) => ReturnType<JobRunner>;
+
+/** Runs a single-outpaint job: `count` images `<id>-n.<ext>` in the generations directory. */
+export function outpaintRunner(o: RunnerOptions): OutpaintRun {
   return async (job, spec, report, signal) => {
     const started = performance.now();
     const input = await decodeImage(await readInput(o.inputsDir, job.request[INPUT_FIELD] as string));
