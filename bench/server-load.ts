@@ -46,7 +46,7 @@ export async function benchServerLoad(): Promise<void> {
     const submitSeconds = (performance.now() - started) / 1000;
     for (const id of ids) await queue.waitFor(id, 600_000);
     const allSeconds = (performance.now() - started) / 1000;
-    const statuses = ids.map((id) => queue.get(id)?.status);
+    const statuses = await Promise.all(ids.map(async (id) => (await queue.get(id))?.status));
     const ok = statuses.filter((s) => s === 'success').length;
     latencies.sort((a, b) => a - b);
     console.log(`\n## Server load (${REQUESTS} walk requests, ${CLIENTS} concurrent clients, mirror engine, 64², 9 frames each, concurrency 2)\n`);

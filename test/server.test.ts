@@ -269,7 +269,7 @@ describe('zoomwalk serve: SSRF guard', () => {
       const res = await request(`${at}/api/v5/outpaint`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: 'http://images.example.com/cat.png', walk_type: ['left'] }) });
       expect(res.statusCode).toBe(422);
       expect(((await res.body.json()) as { message: string }).message).toBe('image: 169.254.169.254 is a private or loopback address');
-      expect(guarded.queue.list(10)).toEqual([]);
+      expect(await guarded.queue.list(10)).toEqual([]);
     } finally {
       await guarded.app.close();
       await mock.close();
@@ -283,7 +283,7 @@ describe('zoomwalk serve: SSRF guard', () => {
       const res = await request(`${at}/api/v5/outpaint`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: 'A'.repeat(50 * 1024 * 1024), walk_type: ['left'] }) });
       expect(res.statusCode).toBe(413);
       expect(await res.body.json()).toEqual({ status: 'error', message: 'request body too large' });
-      expect(guarded.queue.list(10)).toEqual([]);
+      expect(await guarded.queue.list(10)).toEqual([]);
     } finally {
       await guarded.app.close();
     }
@@ -298,7 +298,7 @@ describe('zoomwalk serve: SSRF guard', () => {
         const res = await request(`${at}/api/v5/outpaint`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ image: url, walk_type: ['left'] }) });
         expect(res.statusCode).toBe(422);
         expect(((await res.body.json()) as { message: string }).message).toMatch(/^image: /);
-        expect(guarded.queue.list(10)).toEqual([]);
+        expect(await guarded.queue.list(10)).toEqual([]);
       } finally {
         await guarded.app.close();
       }

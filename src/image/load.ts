@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { fetch } from 'undici';
 import { ImageLoadError } from '../errors.js';
+import { fetchBytes } from '../http/fetch-bytes.js';
 import type { RawImage } from './raw.js';
 
 /** Limits on what an input image may cost to fetch and decode. */
@@ -16,32 +16,18 @@ export const DEFAULT_LOAD_LIMITS: LoadLimits = { maxBytes: 50 * 1024 * 1024, max
 const DATA_URI = /^data:image\/[a-z0-9.+-]+;base64,/i;
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
-async function fetchBytes(url: string, limits: LoadLimits, signal?: AbortSignal): Promise<Buffer> {
-  const timeout = AbortSignal.timeout(limits.timeoutMs);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-  try {
-    const res = await fetch(url, { signal: combined, redirect: 'follow' });
-    if (!res.ok || !res.body) {
-      await res.body?.cancel();
-      throw new ImageLoadError(`image: ${url} answered HTTP ${res.status}`);
-    }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of res.body) {
-      size += chunk.length;
-      if (size > limits.maxBytes) {
-        await res.body.cancel();
-        throw new ImageLoadError(`image: ${url} is larger than ${limits.maxBytes} bytes`);
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-  } catch (err) {
-    if (err instanceof ImageLoadError) throw err;
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const reason = timeout.aborted ? `timed out after ${limits.timeoutMs} ms` : cause?.code ?? cause?.message ?? (err as Error).message;
-    throw new ImageLoadError(`image: could not fetch ${url}: ${reason}`, { cause: err });
-  }
+/** The bytes at an image URL, within the size and time limits; every failure is an ImageLoadError. */
+function fetchImage(url: string, limits: LoadLimits, signal?: AbortSignal): Promise<Buffer> {
+  return fetchBytes(url, {
+    maxBytes: limits.maxBytes,
+    timeoutMs: limits.timeoutMs,
+    ...(signal ? { signal } : {}),
+    fail: (f) => {
+      if (f.kind === 'status') return new ImageLoadError(`image: ${url} answered HTTP ${f.status}`);
+      if (f.kind === 'too-large') return new ImageLoadError(`image: ${url} is larger than ${limits.maxBytes} bytes`);
+      return new ImageLoadError(`image: could not fetch ${url}: ${f.reason}`, { cause: f.error });
+    },
+  });
 }
 
 /** True for an image given inline: a data:image URI, or a long string of the base64 alphabet (not a file name). */
@@ -56,7 +42,7 @@ export function inlineImageBytes(source: string): Buffer {
 
 /** Reads the bytes of an image given as URL, data URI, bare base64 or local path. */
 export async function readImageSource(source: string, limits: LoadLimits = DEFAULT_LOAD_LIMITS, signal?: AbortSignal): Promise<Buffer> {
-  if (/^https?:\/\//i.test(source)) return fetchBytes(source, limits, signal);
+  if (/^https?:\/\//i.test(source)) return fetchImage(source, limits, signal);
   if (DATA_URI.test(source)) return inlineImageBytes(source);
   try {
     return await readFile(source.startsWith('file://') ? new URL(source) : source);

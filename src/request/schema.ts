@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { DEFAULTS, LIMITS, OUTPUT_FORMATS, WALK_TYPES } from './limits.js';
-
-/** Public clients send numbers as strings ("512"); accept those, leave anything else for zod to reject. */
-function numeric(value: unknown): unknown {
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return value;
-}
+import { flag, int, num, numeric, yesNo } from './zod-inputs.js';
 
 /** Case-insensitive enum input; `back` is the public example's spelling of `backward`. */
 function walkValue(value: unknown): unknown {
@@ -13,16 +8,6 @@ function walkValue(value: unknown): unknown {
   const v = value.trim().toLowerCase();
   return v === 'back' ? 'backward' : v;
 }
-
-const int = (min: number, max: number) => z.preprocess(numeric, z.number().int().min(min).max(max));
-const num = (min: number, max: number) => z.preprocess(numeric, z.number().min(min).max(max));
-
-const yesNo = z.preprocess(
-  (v) => (typeof v === 'boolean' ? (v ? 'yes' : 'no') : typeof v === 'string' ? v.trim().toLowerCase() : v),
-  z.enum(['yes', 'no']),
-);
-
-const flag = z.preprocess((v) => (v === 'true' || v === 'yes' ? true : v === 'false' || v === 'no' ? false : v), z.boolean());
 
 /** The v5/outpaint walk request as sent over the wire, plus zoomwalk's documented extensions. */
 export const walkRequestSchema = z.object({

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Which keys open the API; `open` when auth was switched off. */
 export interface AuthConfig {
@@ -31,4 +32,23 @@ export function keyOf(headers: Record<string, string | string[] | undefined>, bo
   const a = headers['authorization'];
   if (typeof a === 'string') return /^Bearer\s+(.+)$/i.exec(a)?.[1] ?? a;
   return undefined;
+}
+
+/** The value of a key header, if it is one string. */
+export function headerKey(req: FastifyRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Guards every route of a plugin's (encapsulated) scope: a request whose key, as `keyFrom` finds
+ * it, is not allowed is answered 401 with `denied()` before its handler runs. The hook runs after
+ * the body is parsed, for APIs that carry the key in it.
+ */
+export function requireKey(scope: FastifyInstance, auth: AuthConfig, keyFrom: (req: FastifyRequest) => unknown, denied: () => unknown): void {
+  scope.addHook('preValidation', (req, reply, done) => {
+    // Sending without calling done() ends the request here.
+    if (!keyAllowed(auth, keyFrom(req))) void reply.code(401).send(denied());
+    else done();
+  });
 }

@@ -1,24 +1,43 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Dispatcher } from 'undici';
 import sharp from 'sharp';
 import { ValidationError } from '../errors.js';
-import { requestImageBytes, type RunnerOptions } from './runner.js';
+import { inlineImageBytes } from '../image/load.js';
+import { INPUT_FIELD, MASK_FIELD } from './jobs/fields.js';
+import type { JobRecord } from './jobs/types.js';
+import { guardedFetch } from './ssrf.js';
+
+/** How the server fetches an image named by URL in a request. */
+export interface ImageFetchOptions {
+  readonly allowPrivateUrls: boolean;
+  readonly maxImageBytes: number;
+  readonly fetchTimeoutMs: number;
+  /** Replaces the SSRF-guarded agent for URL fetches (tests route them to a mock); URL checks still apply. */
+  readonly dispatcher?: Dispatcher;
+}
 
 /** Limits an input image must meet before a job is queued. */
 export interface InputLimits {
   readonly maxPixels: number;
 }
 
-/** The job's copy of its input image, kept under the data directory. */
-export const INPUT_FIELD = '_input';
+/** Image bytes of a request: fetched through the SSRF guard, or decoded from base64. */
+export async function requestImageBytes(image: string, o: ImageFetchOptions, signal?: AbortSignal, field = 'image'): Promise<Buffer> {
+  if (/^https?:\/\//i.test(image)) {
+    return guardedFetch(image, { field, allowPrivate: o.allowPrivateUrls, maxBytes: o.maxImageBytes, timeoutMs: o.fetchTimeoutMs, ...(signal ? { signal } : {}), ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}) });
+  }
+  return inlineImageBytes(image);
+}
 
 /**
  * Fetches (through the SSRF guard) or decodes the request's image at submit time, checks that it
  * is a decodable picture within the pixel limit (no decompression bombs), and stores it for the job:
  * a bad image is a 4xx now, not a failed job later, and a restart never fetches it again.
  */
-export async function admitInput(image: string, inputsDir: string, o: RunnerOptions & InputLimits, field = 'image'): Promise<string> {
+export async function admitInput(image: string, inputsDir: string, o: ImageFetchOptions & InputLimits, field = 'image'): Promise<string> {
   return admitBytes(await requestImageBytes(image, o, undefined, field), inputsDir, o, field);
 }
 
@@ -40,7 +59,20 @@ export async function admitBytes(bytes: Buffer, inputsDir: string, o: InputLimit
   return name;
 }
 
+/** The path of a stored input: a flat name under the inputs directory, whatever the record says. */
+function inputPath(inputsDir: string, name: string): string {
+  return join(inputsDir, name.replace(/[^A-Za-z0-9.-]/g, ''));
+}
+
 /** Reads a job's stored input image. */
 export function readInput(inputsDir: string, name: string): Promise<Buffer> {
-  return readFile(join(inputsDir, name.replace(/[^A-Za-z0-9.-]/g, '')));
+  return readFile(inputPath(inputsDir, name));
+}
+
+/** Removes a finished job's stored images (only an interrupted job reads them again). */
+export function removeInputs(inputsDir: string, job: JobRecord): void {
+  for (const field of [INPUT_FIELD, MASK_FIELD]) {
+    const name = job.request[field];
+    if (typeof name === 'string') rmSync(inputPath(inputsDir, name), { force: true });
+  }
 }

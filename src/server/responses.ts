@@ -1,14 +1,12 @@
+import { publicFields } from './jobs/fields.js';
+import { outpaintSpec } from './jobs/outpaint-request.js';
 import type { JobRecord } from './jobs/types.js';
-
-/** Absolute URL of a generated file. */
-export function fileUrl(base: string, name: string): string {
-  return `${base}/generations/${encodeURIComponent(name)}`;
-}
+import { fileUrl } from './urls.js';
 
 /** The v5 response for a job, in the public API's shapes: success, processing, or error. */
 export function v5Response(job: JobRecord, base: string, futureLinks: string[] = []): Record<string, unknown> {
   const trackId = (job.request['track_id'] as string | number | null | undefined) ?? null;
-  const common = { id: job.id, meta: job.meta ?? metaFromRequest(job), ...(trackId !== null ? { track_id: trackId } : {}) };
+  const common = { id: job.id, meta: job.meta ?? pendingMeta(job), ...(trackId !== null ? { track_id: trackId } : {}) };
   switch (job.status) {
     case 'success': {
       const output = job.outputs.map((f) => fileUrl(base, f));
@@ -31,10 +29,15 @@ export function v5Response(job: JobRecord, base: string, futureLinks: string[] =
   }
 }
 
-/** Until a job has run, meta echoes its request, with an inline image summarised rather than sent back. */
-function metaFromRequest(job: JobRecord): Record<string, unknown> {
-  const { key: _key, _input: _stored, ...rest } = job.request;
-  const image = rest['image'];
-  if (typeof image === 'string' && !/^https?:\/\//i.test(image)) rest['image'] = `(inline image, ${image.length} characters)`;
-  return rest;
+/**
+ * Until a job has run, meta echoes its request without the key and the server's own fields (a
+ * single outpaint shows its seed, count, format and prompt, as its finished meta will), and with an
+ * inline image summarised rather than sent back.
+ */
+function pendingMeta(job: JobRecord): Record<string, unknown> {
+  const spec = outpaintSpec(job);
+  const meta: Record<string, unknown> = { ...publicFields(job.request), ...(spec ? { seed: spec.seed, count: spec.count, format: spec.format, prompt: spec.prompt } : {}) };
+  const image = meta['image'];
+  if (typeof image === 'string' && !/^https?:\/\//i.test(image)) meta['image'] = `(inline image, ${image.length} characters)`;
+  return meta;
 }

@@ -1,7 +1,8 @@
 import { lookup } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Agent, fetch, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { ImageLoadError, ValidationError } from '../errors.js';
+import { fetchBytes, type FetchFailure } from '../http/fetch-bytes.js';
 
 /** Addresses a URL from a request may never reach unless private URLs are allowed. */
 function privateRanges(): BlockList {
@@ -81,40 +82,35 @@ export function guardedAgent(field: string): Agent {
 export async function guardedFetch(raw: string, o: GuardOptions): Promise<Buffer> {
   const owned = o.dispatcher || o.allowPrivate ? undefined : guardedAgent(o.field);
   const dispatcher = o.dispatcher ?? owned;
-  const timeout = AbortSignal.timeout(o.timeoutMs);
-  const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
-  let url = checkUrl(raw, o.field, o.allowPrivate);
   try {
-    for (let hop = 0; ; hop++) {
-      const res = await fetch(url, { redirect: 'manual', signal, ...(dispatcher ? { dispatcher } : {}) });
-      if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
-        await res.body?.cancel();
+    return await fetchBytes(checkUrl(raw, o.field, o.allowPrivate), {
+      maxBytes: o.maxBytes,
+      timeoutMs: o.timeoutMs,
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(dispatcher ? { dispatcher } : {}),
+      onRedirect: (target, hop) => {
         if (hop >= (o.maxRedirects ?? 3)) reject(o.field, `too many redirects from ${raw}`);
-        url = checkUrl(new URL(res.headers.get('location')!, url).href, o.field, o.allowPrivate);
-        continue;
-      }
-      if (!res.ok || !res.body) {
-        await res.body?.cancel();
-        throw new ImageLoadError(`${o.field}: ${url.href} answered HTTP ${res.status}`);
-      }
-      const declared = Number(res.headers.get('content-length') ?? 0);
-      if (declared > o.maxBytes) reject(o.field, `${url.href} is ${declared} bytes; the limit is ${o.maxBytes}`);
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        size += chunk.length;
-        if (size > o.maxBytes) reject(o.field, `${url.href} is larger than the limit of ${o.maxBytes} bytes`);
-        chunks.push(chunk);
-      }
-      return Buffer.concat(chunks);
-    }
-  } catch (err) {
-    if (err instanceof ValidationError || err instanceof ImageLoadError) throw err;
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    if (cause?.code === 'EPRIVATE') reject(o.field, cause.message?.replace(`${o.field}: `, '') ?? 'private address');
-    const reason = timeout.aborted ? `timed out after ${o.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (err as Error).message);
-    throw new ImageLoadError(`${o.field}: could not fetch ${url.href}: ${reason}`, { cause: err });
+        return checkUrl(target.href, o.field, o.allowPrivate);
+      },
+      fail: (f) => failure(f, o),
+    });
   } finally {
     await owned?.close();
+  }
+}
+
+/** A failed guarded fetch as the client's mistake (size, private address: 4xx) or a load failure. */
+function failure(f: FetchFailure, o: GuardOptions): Error {
+  const issue = (message: string): ValidationError => new ValidationError([{ path: o.field, message }]);
+  switch (f.kind) {
+    case 'status':
+      return new ImageLoadError(`${o.field}: ${f.url} answered HTTP ${f.status}`);
+    case 'too-large':
+      return issue(f.declared === null ? `${f.url} is larger than the limit of ${o.maxBytes} bytes` : `${f.url} is ${f.declared} bytes; the limit is ${o.maxBytes}`);
+    case 'network': {
+      const cause = (f.error as { cause?: { code?: string; message?: string } }).cause;
+      if (cause?.code === 'EPRIVATE') return issue(cause.message?.replace(`${o.field}: `, '') ?? 'private address');
+      return new ImageLoadError(`${o.field}: could not fetch ${f.url}: ${f.reason}`, { cause: f.error });
+    }
   }
 }

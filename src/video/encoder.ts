@@ -1,5 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
+import { readdirSync, rmSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { AbortError, EncoderError } from '../errors.js';
@@ -9,6 +10,18 @@ import { ffmpegPath } from './ffmpeg-path.js';
 import { canAddNullInput, rawInputArgs } from './raw-input.js';
 import { yuvFrameBytes } from '../frames/yuv.js';
 import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type PixelFormat, type VideoFormat } from './containers.js';
+/** The hidden file a video is encoded into before it is renamed into place; the pid keeps processes apart. */
+export function partialPath(output: string): string {
+  return join(dirname(output), `.${basename(output)}.${process.pid}.part`);
+}
+
+const PARTIAL = /^\..+\.\d+\.part$/;
+
+/** Removes the partial videos in `dir` left by a process that died mid-encode (their renders run again). */
+export function sweepPartials(dir: string): void {
+  for (const f of readdirSync(dir)) if (PARTIAL.test(f)) rmSync(join(dir, f), { force: true });
+}
+
 /** What the encoder needs to know about the frames it will receive. */
 export interface EncoderOptions {
   readonly output: string;
@@ -73,7 +86,7 @@ export class VideoEncoder {
     this.pixelFormat = opts.pixelFormat ?? 'rgb24';
     this.frameBytes = this.pixelFormat === 'yuv420p' ? yuvFrameBytes(opts.width, opts.height) : opts.width * opts.height * 3;
     this.maxInFlight = Math.min(MAX_IN_FLIGHT, Math.max(MIN_IN_FLIGHT, Math.floor(IN_FLIGHT_BYTES / this.frameBytes)));
-    this.temp = join(dirname(opts.output), `.${basename(opts.output)}.${process.pid}.part`);
+    this.temp = partialPath(opts.output);
     const ffmpeg = ffmpegPath();
     const raw = rawInputArgs({ pixelFormat: this.pixelFormat, width: opts.width, height: opts.height, fps: opts.fps, frameBytes: this.frameBytes }, canAddNullInput(ffmpeg));
     const args = [

@@ -14,7 +14,8 @@ export interface EmbeddedQueueOptions {
 
 /**
  * The embedded JobQueue: p-queue runs jobs in this process, SQLite keeps their state. On start,
- * jobs left queued or processing by a previous process (a crash, a restart) are queued again.
+ * jobs left queued or processing by a previous process (a crash, a restart) are queued again; the
+ * runner resumes them from their keyframe checkpoints (see checkpoints.ts).
  */
 export class EmbeddedJobQueue implements JobQueue {
   private readonly store: SqliteJobStore;
@@ -33,27 +34,28 @@ export class EmbeddedJobQueue implements JobQueue {
     }
   }
 
-  submit(request: Record<string, unknown>): JobRecord {
+  // The store is synchronous (better-sqlite3); the interface is not, for queues that are.
+  submit(request: Record<string, unknown>): Promise<JobRecord> {
     const job = this.store.create(request);
     this.enqueue(job.id);
-    return job;
+    return Promise.resolve(job);
   }
 
-  get(id: string): JobRecord | null {
-    return this.store.get(id);
+  get(id: string): Promise<JobRecord | null> {
+    return Promise.resolve(this.store.get(id));
   }
 
-  list(limit: number): JobRecord[] {
-    return this.store.list(limit);
+  list(limit: number): Promise<JobRecord[]> {
+    return Promise.resolve(this.store.list(limit));
   }
 
-  cancel(id: string): boolean {
+  cancel(id: string): Promise<boolean> {
     const job = this.store.get(id);
-    if (!job || (job.status !== 'queued' && job.status !== 'processing')) return false;
+    if (!job || (job.status !== 'queued' && job.status !== 'processing')) return Promise.resolve(false);
     this.store.update(id, { status: 'cancelled', error: 'cancelled' });
     this.running.get(id)?.abort();
     this.finished(id);
-    return true;
+    return Promise.resolve(true);
   }
 
   async waitFor(id: string, timeoutMs: number): Promise<JobRecord | null> {

@@ -21,16 +21,19 @@ export interface JobRecord {
 export type JobRunner = (job: JobRecord, report: (progress: NonNullable<JobRecord['progress']>) => void, signal: AbortSignal) => Promise<{ outputs: string[]; meta: Record<string, unknown>; generationTime: number }>;
 
 /**
- * The job queue behind the server: submit, look up, list, cancel. The embedded implementation runs
- * jobs in-process and keeps their state in SQLite; a distributed one (BullMQ on Redis) fits the same shape.
+ * The job queue behind the server: submit, look up, list, cancel. Every method is asynchronous, so a
+ * distributed queue (BullMQ on Redis) fits the same shape as the embedded one (in-process, SQLite).
  */
 export interface JobQueue {
-  submit(request: Record<string, unknown>): JobRecord;
-  get(id: string): JobRecord | null;
-  list(limit: number): JobRecord[];
+  /** Stores a queued job for `request` and schedules it. */
+  submit(request: Record<string, unknown>): Promise<JobRecord>;
+  get(id: string): Promise<JobRecord | null>;
+  /** The newest `limit` jobs, newest first. */
+  list(limit: number): Promise<JobRecord[]>;
   /** Cancels a queued or running job; false when it is unknown or already finished. */
-  cancel(id: string): boolean;
+  cancel(id: string): Promise<boolean>;
   /** Resolves once the job leaves queued/processing (or after `timeoutMs`). */
   waitFor(id: string, timeoutMs: number): Promise<JobRecord | null>;
+  /** Stops taking and running jobs; unfinished ones stay stored, to be resumed by the next start. */
   close(): Promise<void>;
 }

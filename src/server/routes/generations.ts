@@ -1,15 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 
 const TYPES: Record<string, string> = { mp4: 'video/mp4', webm: 'video/webm', gif: 'image/gif', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' };
 // One flat directory of generated names: anything else (slashes, dots first, ..) is refused.
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*\.[a-z0-9]+$/;
 
 /** GET /generations/:file — the outputs, with their content type and single-range requests for seeking in video. */
-export function generationsRoutes(app: FastifyInstance, dir: string): void {
-  app.get<{ Params: { file: string } }>('/generations/:file', async (req, reply) => {
+export const generationsRoutes: FastifyPluginCallback<{ readonly dir: string }> = (scope, { dir }, done) => {
+  scope.get<{ Params: { file: string } }>('/generations/:file', async (req, reply) => {
     const name = req.params.file;
     if (!SAFE_NAME.test(name)) return reply.code(404).send({ status: 'error', message: 'no such generation' });
     const path = join(dir, name);
@@ -31,4 +31,5 @@ export function generationsRoutes(app: FastifyInstance, dir: string): void {
     reply.header('content-length', info.size);
     return reply.send(createReadStream(path));
   });
-}
+  done();
+};

@@ -1,18 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginCallback } from 'fastify';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { parseOrThrow } from '../../request/issue-messages.js';
-import { keyAllowed, keyOf } from '../auth.js';
-import { admitBytes } from '../input-image.js';
+import { flag, int, num, numeric } from '../../request/zod-inputs.js';
+import { keyOf, requireKey } from '../auth.js';
+import { sendGenericError } from '../error-reply.js';
+import { admitBytes, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
 import { v5Response } from '../responses.js';
-import { requestImageBytes } from '../runner.js';
-import { type FormatContext, seedOf, submitSingle } from './common.js';
-
-const num = (v: unknown): unknown => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
-const flag = (v: unknown): unknown => (v === 'true' || v === 'yes' ? true : v === 'false' || v === 'no' ? false : v);
+import { type ApiContext, seedOf, submitSingle } from './context.js';
 
 /** ModelsLab enterprise outpaint: the image centred on a width×height canvas (documented limits). */
 const schema = z.object({
@@ -20,22 +18,27 @@ const schema = z.object({
   image: z.string().min(1),
   prompt: z.string().default('high quality'),
   negative_prompt: z.string().default('low quality'),
-  width: z.preprocess(num, z.number().int().min(64).max(1440)).default(1280),
-  height: z.preprocess(num, z.number().int().min(64).max(1440)).default(720),
-  overlap_width: z.preprocess(num, z.number().int().min(0).max(42)).default(10),
-  num_inference_steps: z.preprocess(num, z.number().int().min(1).max(30)).default(10),
-  guidance_scale: z.preprocess(num, z.number().min(0).max(30)).default(8),
-  seed: z.preprocess(num, z.number().int().nullable()).optional(),
-  base64: z.preprocess(flag, z.boolean()).default(false),
-  temp: z.preprocess(flag, z.boolean()).default(true),
+  width: int(64, 1440).default(1280),
+  height: int(64, 1440).default(720),
+  overlap_width: int(0, 42).default(10),
+  num_inference_steps: int(1, 30).default(10),
+  guidance_scale: num(0, 30).default(8),
+  seed: z.preprocess(numeric, z.number().int().nullable()).optional(),
+  base64: flag.default(false),
+  temp: flag.default(true),
   webhook: z.string().url().nullable().optional(),
   track_id: z.union([z.string(), z.number()]).nullable().optional(),
 });
 
-/** POST /api/v1/enterprise/image_editing/outpaint (+ fetch): ModelsLab's enterprise request and response shapes. */
-export function modelslabEnterpriseRoutes(app: FastifyInstance, ctx: FormatContext): void {
-  app.post('/api/v1/enterprise/image_editing/outpaint', async (req, reply) => {
-    if (!keyAllowed(ctx.auth, keyOf(req.headers, req.body))) return reply.code(401).send({ status: 'error', message: 'invalid or missing API key ("key" in the body)' });
+/**
+ * POST /api/v1/enterprise/image_editing/outpaint (+ fetch): ModelsLab's enterprise request and
+ * response shapes (the v5 ones); key in the body's `key`; errors in the generic body.
+ */
+export const modelslabEnterpriseApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
+  requireKey(scope, ctx.auth, (req) => keyOf(req.headers, req.body), () => ({ status: 'error', message: 'invalid or missing API key ("key" in the body)' }));
+  scope.setErrorHandler((err, _req, reply) => sendGenericError(err, reply));
+
+  scope.post('/api/v1/enterprise/image_editing/outpaint', async (req, reply) => {
     const r = parseOrThrow(schema, req.body);
     let bytes = await requestImageBytes(r.image, ctx.runner);
     const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => ({ width: 0, height: 0 }));
@@ -45,7 +48,7 @@ export function modelslabEnterpriseRoutes(app: FastifyInstance, ctx: FormatConte
     }
     const input = await admitBytes(bytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels });
     const seed = seedOf(r.seed);
-    const job = submitSingle(
+    const job = await submitSingle(
       ctx,
       { placement: { width: r.width, height: r.height }, prompt: r.prompt, negativePrompt: r.negative_prompt, seed, steps: r.num_inference_steps, guidance: r.guidance_scale, format: 'png', count: 1 },
       input,
@@ -53,16 +56,16 @@ export function modelslabEnterpriseRoutes(app: FastifyInstance, ctx: FormatConte
       { webhook: r.webhook ?? null, track_id: r.track_id ?? null, base64: r.base64 },
     );
     const settled = (await ctx.queue.waitFor(job.id, ctx.syncWaitMs)) ?? job;
-    return reply.send(await enterpriseBody(settled, `${req.protocol}://${req.host}`, ctx.runner.generationsDir));
+    return reply.send(await enterpriseBody(settled, ctx.base(req), ctx.runner.generationsDir));
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/enterprise/image_editing/fetch/:id', async (req, reply) => {
-    if (!keyAllowed(ctx.auth, keyOf(req.headers, req.body))) return reply.code(401).send({ status: 'error', message: 'invalid or missing API key ("key" in the body)' });
-    const job = ctx.queue.get(req.params.id);
+  scope.post<{ Params: { id: string } }>('/api/v1/enterprise/image_editing/fetch/:id', async (req, reply) => {
+    const job = await ctx.queue.get(req.params.id);
     if (!job) return reply.code(404).send({ status: 'error', message: `no job with id ${req.params.id}` });
-    return reply.send(await enterpriseBody(job, `${req.protocol}://${req.host}`, ctx.runner.generationsDir));
+    return reply.send(await enterpriseBody(job, ctx.base(req), ctx.runner.generationsDir));
   });
-}
+  done();
+};
 
 /** The v5 shapes, with `output` as base64 data URIs when the request asked for `base64: true`. */
 async function enterpriseBody(job: JobRecord, base: string, generationsDir: string): Promise<Record<string, unknown>> {

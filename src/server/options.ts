@@ -1,0 +1,39 @@
+import type { Dispatcher } from 'undici';
+import type { OutpaintEngine } from '../engines/types.js';
+import type { AuthConfig } from './auth.js';
+import type { WebhookOptions } from './webhook.js';
+
+/** Everything `zoomwalk serve` can be told. */
+export interface ServerOptions {
+  readonly dataDir: string;
+  readonly engine: OutpaintEngine | string;
+  /** Further engines a request may choose with `engine` (the operator's opt-in). */
+  readonly engines?: readonly string[];
+  readonly auth: AuthConfig;
+  readonly concurrency: number;
+  readonly allowPrivateUrls: boolean;
+  readonly bodyLimitBytes: number;
+  readonly maxImageBytes: number;
+  /** Largest input image accepted, in pixels (width × height). */
+  readonly maxImagePixels: number;
+  readonly fetchTimeoutMs: number;
+  readonly syncWaitMs: number;
+  /** Base URL put in links (fetch_result, output, polling URLs, webhooks); default: the address the request came to. */
+  readonly publicUrl?: string;
+  readonly webhook?: Partial<Omit<WebhookOptions, 'allowPrivateUrls'>>;
+  /** For tests: where URL fetches go instead of the network (see ImageFetchOptions.dispatcher). */
+  readonly fetchDispatcher?: Dispatcher;
+  readonly log?: (message: string) => void;
+}
+
+/** The defaults of every option but the data directory and the keys. */
+export const DEFAULT_SERVER_OPTIONS: Omit<ServerOptions, 'dataDir' | 'auth'> = {
+  engine: 'classical',
+  concurrency: 1,
+  allowPrivateUrls: false,
+  bodyLimitBytes: 30 * 1024 * 1024,
+  maxImageBytes: 30 * 1024 * 1024,
+  maxImagePixels: 50_000_000,
+  fetchTimeoutMs: 30_000,
+  syncWaitMs: 60_000,
+};
