@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { yuvFrameBytes } from '../../src/frames/yuv.js';
 import { VideoEncoder } from '../../src/video/encoder.js';
 import { ffmpegPath } from '../../src/video/ffmpeg-path.js';
 import { canAddNullInput } from '../../src/video/raw-input.js';
