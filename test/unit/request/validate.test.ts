@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../src/errors.js';
-import { getPreset, listPresets } from '../src/presets/shipped.js';
-import { applyPreset } from '../src/request/presets.js';
-import { validateWalkRequest } from '../src/request/validate.js';
+import { ValidationError } from '../../../src/errors.js';
+import { getPreset, listPresets } from '../../../src/presets/shipped.js';
+import { applyPreset } from '../../../src/request/presets.js';
+import { validateWalkRequest } from '../../../src/request/validate.js';
 
 const base = { image: 'in.png', walk_type: ['left'] };
 

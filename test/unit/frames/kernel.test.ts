@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Compositor } from '../src/frames/compose.js';
-import { createLayer } from '../src/frames/layer.js';
-import { wasmAvailable } from '../src/frames/wasm-kernel.js';
-import { interpolateViewport } from '../src/walk/geometry.js';
-import { planWalk } from '../src/walk/plan.js';
-import { rgbToYuv420, yuv420ToRgb, yuvFrameBytes } from '../src/frames/yuv.js';
-import { psnr, texturedImage } from './helpers/images.js';
+import { Compositor } from '../../../src/frames/compose.js';
+import { createLayer } from '../../../src/frames/layer.js';
+import { wasmAvailable } from '../../../src/frames/wasm-kernel.js';
+import { interpolateViewport } from '../../../src/walk/geometry.js';
+import { planWalk } from '../../../src/walk/plan.js';
+import { rgbToYuv420, yuv420ToRgb, yuvFrameBytes } from '../../../src/frames/yuv.js';
+import { psnr, texturedImage } from '../../helpers/images.js';
 
 describe('resampling kernels', () => {
   it('has the WebAssembly SIMD kernel built (npm run build:wasm runs before the tests)', () => {

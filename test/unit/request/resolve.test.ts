@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UnknownNameError, ValidationError } from '../../src/errors.js';
-import { applyPreset, findPreset, presetFromJson, type Preset } from '../../src/request/presets.js';
-import { resolveRequest } from '../../src/request/resolve.js';
+import { UnknownNameError, ValidationError } from '../../../src/errors.js';
+import { applyPreset, findPreset, presetFromJson, type Preset } from '../../../src/request/presets.js';
+import { resolveRequest } from '../../../src/request/resolve.js';
 
 const presets: Preset[] = [presetFromJson('tall', { description: 'a tall one', width: 512, height: 1024, fps: 24 })];
 const lookup = (name: string): Preset => findPreset(name, presets);

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { render } from '../src/render/render.js';
-import { texturedImage, writePng } from './helpers/images.js';
-import { estimateMotion } from './helpers/motion.js';
-import { decodeGray } from './helpers/video.js';
+import { render } from '../../src/render/render.js';
+import { texturedImage, writePng } from '../helpers/images.js';
+import { estimateMotion } from '../helpers/motion.js';
+import { decodeGray } from '../helpers/video.js';
 
 let dir: string;
 let image: string;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { validateWalkRequest } from '../src/request/validate.js';
-import { interpolateViewport } from '../src/walk/geometry.js';
-import { maskArea, unknownMask } from '../src/walk/mask.js';
-import { planWalk } from '../src/walk/plan.js';
+import { validateWalkRequest } from '../../../src/request/validate.js';
+import { interpolateViewport } from '../../../src/walk/geometry.js';
+import { maskArea, unknownMask } from '../../../src/walk/mask.js';
+import { planWalk } from '../../../src/walk/plan.js';
 
 const plan = (body: Record<string, unknown>) => planWalk(validateWalkRequest({ image: 'x', ...body }));
 
