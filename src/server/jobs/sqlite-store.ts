@@ -73,12 +73,17 @@ export class SqliteJobStore {
   update(id: string, patch: Partial<Pick<JobRecord, 'status' | 'outputs' | 'meta' | 'error' | 'progress' | 'generationTime'>>): void {
     const sets: string[] = ['updated_at = @updated_at'];
     const values: Record<string, unknown> = { id, updated_at: Date.now() };
-    if (patch.status !== undefined) (sets.push('status = @status'), (values['status'] = patch.status));
-    if (patch.outputs !== undefined) (sets.push('outputs = @outputs'), (values['outputs'] = JSON.stringify(patch.outputs)));
-    if (patch.meta !== undefined) (sets.push('meta = @meta'), (values['meta'] = patch.meta === null ? null : JSON.stringify(patch.meta)));
-    if (patch.error !== undefined) (sets.push('error = @error'), (values['error'] = patch.error));
-    if (patch.progress !== undefined) (sets.push('progress = @progress'), (values['progress'] = patch.progress === null ? null : JSON.stringify(patch.progress)));
-    if (patch.generationTime !== undefined) (sets.push('generation_time = @generation_time'), (values['generation_time'] = patch.generationTime));
+    const set = (column: string, value: unknown): void => {
+      sets.push(`${column} = @${column}`);
+      values[column] = value;
+    };
+    const json = (v: unknown): string | null => (v === null ? null : JSON.stringify(v));
+    if (patch.status !== undefined) set('status', patch.status);
+    if (patch.outputs !== undefined) set('outputs', JSON.stringify(patch.outputs));
+    if (patch.meta !== undefined) set('meta', json(patch.meta));
+    if (patch.error !== undefined) set('error', patch.error);
+    if (patch.progress !== undefined) set('progress', json(patch.progress));
+    if (patch.generationTime !== undefined) set('generation_time', patch.generationTime);
     this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
   }
 
