@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { texturedImage, writePng } from './helpers/images.js';
-import { probe } from './helpers/video.js';
+import { texturedImage, writePng } from '../../helpers/images.js';
+import { probe } from '../../helpers/video.js';
 
-const entry = join(import.meta.dirname, 'helpers', 'cli.ts');
-const tsx = pathToFileURL(join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const entry = join(import.meta.dirname, '..', '..', 'helpers', 'cli.ts');
+const tsx = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const children: ChildProcess[] = [];
 
 /** Starts `zoomwalk serve` as its own process and resolves with its base URL. */

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { texturedImage, writePng } from './helpers/images.js';
-import { probe } from './helpers/video.js';
+import { texturedImage, writePng } from '../helpers/images.js';
+import { probe } from '../helpers/video.js';
 
-const entry = join(import.meta.dirname, 'helpers', 'cli.ts');
+const entry = join(import.meta.dirname, '..', 'helpers', 'cli.ts');
 // Absolute, because the CLI runs with the temp dir as its working directory.
-const tsx = pathToFileURL(join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const tsx = pathToFileURL(join(import.meta.dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -1,8 +1,8 @@
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../src/errors.js';
-import { fetchBytes, type FetchFailure } from '../src/http/fetch-bytes.js';
-import { checkUrl, guardedFetch, isPrivateAddress } from '../src/server/ssrf.js';
+import { ValidationError } from '../../../src/errors.js';
+import { fetchBytes, type FetchFailure } from '../../../src/http/fetch-bytes.js';
+import { checkUrl, guardedFetch, isPrivateAddress } from '../../../src/server/ssrf.js';
 
 describe('SSRF guard', () => {
   it.each(['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1'])('treats %s as private', (a) => {

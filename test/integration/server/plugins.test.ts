@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { FormData, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplePath } from '../src/render/render.js';
-import { buildServer, DEFAULT_SERVER_OPTIONS, type JobQueue } from '../src/server/index.js';
-import { outputNames } from '../src/server/outputs.js';
-import { texturedImage, writePng } from './helpers/images.js';
+import { buildServer, DEFAULT_SERVER_OPTIONS, type JobQueue } from '../../../src/server/index.js';
+import { texturedImage, writePng } from '../../helpers/images.js';
 
 let dir: string;
 let base: string;
@@ -142,13 +140,5 @@ describe('zoomwalk serve: API plugins', () => {
   it('removes partial videos of a dead process at start, and nothing else', () => {
     expect(readdirSync(join(dir, 'data', 'generations'))).toContain('kept.mp4');
     expect(readdirSync(join(dir, 'data', 'generations'))).not.toContain('.dead.mp4.4242.part');
-  });
-});
-
-describe('output names', () => {
-  it('names one output <id>.<ext> and several <id>-n.<ext>, as the renderer names its samples', () => {
-    expect(outputNames('j', 'mp4', 1)).toEqual(['j.mp4']);
-    expect(outputNames('j', 'mp4', 3)).toEqual([0, 1, 2].map((i) => samplePath('j.mp4', i, 3)));
-    expect(outputNames('j', 'png', 1, true)).toEqual(['j-1.png']);
   });
 });

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { MockAgent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, DEFAULT_SERVER_OPTIONS } from '../src/server/app.js';
-import { fakeServer } from './helpers/fake-server.js';
-import { servePng } from './helpers/http.js';
-import { texturedImage, writePng } from './helpers/images.js';
-import { probe } from './helpers/video.js';
+import { buildServer, DEFAULT_SERVER_OPTIONS } from '../../../src/server/app.js';
+import { fakeServer } from '../../helpers/fake-server.js';
+import { servePng } from '../../helpers/http.js';
+import { texturedImage, writePng } from '../../helpers/images.js';
+import { probe } from '../../helpers/video.js';
 
 let dir: string;
 let base: string;
@@ -54,7 +54,7 @@ afterAll(async () => {
 
 describe('zoomwalk serve: v5 walk API', () => {
   it('runs the public docs example body ("back", numbers as strings) to a video with the right frame count', async () => {
-    const body = JSON.parse(await readFile(join(import.meta.dirname, '..', 'samples', 'requests', 'docs-example.json'), 'utf8')) as Record<string, unknown>;
+    const body = JSON.parse(await readFile(join(import.meta.dirname, '..', '..', '..', 'samples', 'requests', 'docs-example.json'), 'utf8')) as Record<string, unknown>;
     const sent = { ...body, key: 'k1', image: imageUrl, width: '96', height: '64', width_translation_per_step: '8', height_translation_per_step: '6', num_interpolation_steps: 5 };
     const first = await post('/api/v5/outpaint', sent);
     expect(first.status).toBe(200);

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { FormData, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, DEFAULT_SERVER_OPTIONS } from '../src/server/app.js';
-import { servePng } from './helpers/http.js';
-import { texturedImage, writePng } from './helpers/images.js';
+import { buildServer, DEFAULT_SERVER_OPTIONS } from '../../../src/server/app.js';
+import { servePng } from '../../helpers/http.js';
+import { texturedImage, writePng } from '../../helpers/images.js';
 
 let dir: string;
 let base: string;
