@@ -76,7 +76,7 @@ export class RemoteClient {
     for (let attempt = 0; ; attempt++) {
       if (c.signal?.aborted) throw new AbortError();
       let retryAfter: string | string[] | undefined;
-      let why = '';
+      let why: string;
       try {
         const res = await request(url, { method: c.method ?? 'GET', headers, body: body as never, dispatcher: this.agent, ...(c.signal ? { signal: c.signal } : {}) });
         const bytes = Buffer.from(await res.body.arrayBuffer());
