@@ -8,13 +8,15 @@ import type { OutpaintTask } from '../types.js';
 import { effortFor, type Effort } from './effort.js';
 import type { Rect } from '../../walk/geometry.js';
 import { binaryHole, planMask } from './maskplan.js';
-import type { RefineJob, RefineSource } from './patchmatch.js';
+import type { RefineJob, RefineSource } from './refine-job.js';
 import { limitDetail, matchBandColour } from './lowfreq.js';
 import { seamMembrane } from './membrane.js';
 import { mirrorX, type Raster } from './raster.js';
 import { fromView, toView, type Side } from './view.js';
 import { pushPullFill } from './pushpull.js';
-import { prepareQuiltSources, quiltFactor, quiltLeftBand, type BandSpec, type UsedRegistry } from './quilt.js';
+import { quiltLeftBand, type BandSpec } from './quilt.js';
+import type { UsedRegistry } from './quilt-reuse.js';
+import { prepareQuiltSources, quiltFactor } from './quilt-sources.js';
 import { mulberry32, subSeed } from './rng.js';
 import { correctSeam } from '../seam-colour.js';
 

@@ -5,7 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../threads/start-worker.js';
 import { AbortError } from '../../errors.js';
-import type { RefineJob } from './patchmatch.js';
+import type { RefineJob } from './refine-job.js';
 
 interface Slot {
   worker: Worker;

@@ -1,6 +1,7 @@
 /** Worker entry: runs refinement jobs posted by the pool, one at a time. */
 import { parentPort } from 'node:worker_threads';
-import { refine, type RefineJob } from './patchmatch.js';
+import { refine } from './patchmatch.js';
+import type { RefineJob } from './refine-job.js';
 
 interface Request {
   id: number;

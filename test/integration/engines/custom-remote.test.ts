@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 // README.md imports these from 'zoomwalk'; src/index.ts re-exports them.
-import { RemoteClient } from '../../src/engines/remote/client.js';
-import { createEngine, registerEngine } from '../../src/engines/registry.js';
-import type { OutpaintEngine, OutpaintTask } from '../../src/engines/types.js';
-import { fakeServer, type FakeServer } from '../helpers/fake-server.js';
-import { boxTask, expectKnownKept, pixel } from '../helpers/remote-fakes.js';
+import { RemoteClient } from '../../../src/engines/remote/client.js';
+import { createEngine, registerEngine } from '../../../src/engines/registry.js';
+import type { OutpaintEngine, OutpaintTask } from '../../../src/engines/types.js';
+import { fakeServer, type FakeServer } from '../../helpers/fake-server.js';
+import { boxTask, expectKnownKept, pixel } from '../../helpers/remote-fakes.js';
 
 // The engine of README.md's "Engines" section, verbatim between the markers (a test below keeps
 // the two equal), so the example typechecks and runs.
@@ -78,7 +78,7 @@ describe('a user-written remote engine on RemoteClient (README example)', () => 
 
   it('is the code README.md shows', () => {
     const here = readFileSync(new URL(import.meta.url), 'utf8');
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const code = here.slice(here.indexOf('// README:begin\n') + 16, here.indexOf('// README:end'));
     expect(readme).toContain(code);
   });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError } from '../../src/errors.js';
-import { RemoteClient } from '../../src/engines/remote/client.js';
-import { RemoteEngineError } from '../../src/errors.js';
-import { fakeServer, sendJson, type FakeServer } from '../helpers/fake-server.js';
+import { AbortError } from '../../../src/errors.js';
+import { RemoteClient } from '../../../src/engines/remote/client.js';
+import { RemoteEngineError } from '../../../src/errors.js';
+import { fakeServer, sendJson, type FakeServer } from '../../helpers/fake-server.js';
 
 const KEY = 'sk-very-secret-key-123';
 let fake: FakeServer | null = null;

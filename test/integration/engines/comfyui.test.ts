@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createComfyuiEngine, type ComfyuiOptions } from '../../src/engines/remote/comfyui.js';
-import { OUTPAINT_WORKFLOW, type ComfyWorkflow } from '../../src/engines/remote/comfyui-workflow.js';
-import { RemoteEngineError } from '../../src/errors.js';
-import type { OutpaintTask } from '../../src/engines/types.js';
-import { AbortError } from '../../src/errors.js';
-import { render } from '../../src/render/render.js';
-import { fakeServer, sendJson, type FakeServer, type Handler, type Received } from '../helpers/fake-server.js';
-import { texturedImage, writePng } from '../helpers/images.js';
-import { probe } from '../helpers/video.js';
+import { createComfyuiEngine, type ComfyuiOptions } from '../../../src/engines/remote/comfyui.js';
+import { OUTPAINT_WORKFLOW, type ComfyWorkflow } from '../../../src/engines/remote/comfyui-workflow.js';
+import { RemoteEngineError } from '../../../src/errors.js';
+import type { OutpaintTask } from '../../../src/engines/types.js';
+import { AbortError } from '../../../src/errors.js';
+import { render } from '../../../src/render/render.js';
+import { fakeServer, sendJson, type FakeServer, type Handler, type Received } from '../../helpers/fake-server.js';
+import { texturedImage, writePng } from '../../helpers/images.js';
+import { probe } from '../../helpers/video.js';
 
 const CHECKPOINTS = ['sd_xl_base_1.0.safetensors', 'v1-5-pruned-emaonly.safetensors'];
 

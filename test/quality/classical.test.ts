@@ -3,20 +3,20 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClassicalEngine } from '../../src/engines/classical/index.js';
-import { fillQuality, imageLapVar, syntheticLandscape, type FillQuality } from '../support/eval.js';
 import { createMirrorEngine } from '../../src/engines/mirror.js';
-import type { OutpaintTask } from '../../src/engines/types.js';
-import { AbortError } from '../../src/errors.js';
 import type { RawImage } from '../../src/image/raw.js';
+import { maskFor as maskOf, taskFor, type MaskShape } from '../support/classical-tasks.js';
+import { fillQuality, imageLapVar, syntheticLandscape, type FillQuality } from '../support/eval.js';
 
 const SIZE = 512;
 const BAND = 64;
 const RING = Math.round(0.1 * SIZE);
+const maskFor = (shape: MaskShape, w: number, h: number): Uint8Array => maskOf(shape, w, h, { band: BAND, ring: RING });
 const samplesDir = join(import.meta.dirname, '..', '..', 'samples');
 
 /** The sample photos, cover-fitted to SIZE², or a synthetic landscape when none are present. */
 async function photos(): Promise<{ name: string; img: RawImage }[]> {
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(samplesDir).filter((f) => f.endsWith('.jpg')).sort();
   } catch {
@@ -31,110 +31,10 @@ async function photos(): Promise<{ name: string; img: RawImage }[]> {
   );
 }
 
-type Shape = 'left' | 'right' | 'top' | 'bottom' | 'ring';
-
-function maskFor(shape: Shape, w: number, h: number): Uint8Array {
-  const m = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const g =
-        shape === 'left' ? x < BAND
-        : shape === 'right' ? x >= w - BAND
-        : shape === 'top' ? y < BAND
-        : shape === 'bottom' ? y >= h - BAND
-        : x < RING || y < RING || x >= w - RING || y >= h - RING;
-      m[y * w + x] = g ? 255 : 0;
-    }
-  }
-  return m;
-}
-
-/** A task whose masked pixels are poisoned, so an engine that reads them shows it. */
-function taskFor(img: RawImage, mask: Uint8Array, seed = 1, extra: Partial<OutpaintTask> = {}): OutpaintTask {
-  const data = img.data.slice();
-  for (let p = 0; p < mask.length; p++) if (mask[p]) data.set([255, 0, 255], p * 3);
-  return { image: { ...img, data }, mask, prompt: 'ignored', negativePrompt: '', seed, steps: 20, guidance: 7.5, overlap: 16, ...extra };
-}
-
 const engine = createClassicalEngine({ threads: 2 });
 const mirror = createMirrorEngine();
 afterAll(async () => {
   await engine.close?.();
-});
-
-describe('classical engine: contract', () => {
-  const img = syntheticLandscape(256, 192, 3);
-  const mask = maskFor('left', 256, 192);
-
-  it('is named classical and returns a W×H image whose unmasked pixels are the input bytes', async () => {
-    expect(engine.name).toBe('classical');
-    const task = taskFor(img, mask);
-    const out = await engine.outpaint(task);
-    expect([out.width, out.height, out.channels, out.data.length]).toEqual([256, 192, 3, 256 * 192 * 3]);
-    for (let p = 0; p < mask.length; p++) {
-      if (mask[p]) continue;
-      expect(out.data[p * 3]).toBe(task.image.data[p * 3]);
-      expect(out.data[p * 3 + 1]).toBe(task.image.data[p * 3 + 1]);
-      expect(out.data[p * 3 + 2]).toBe(task.image.data[p * 3 + 2]);
-    }
-  });
-
-  it('is deterministic for a seed and varies with the seed', async () => {
-    const ring = maskFor('ring', 256, 192);
-    const a = await engine.outpaint(taskFor(img, ring, 42));
-    const b = await engine.outpaint(taskFor(img, ring, 42));
-    const c = await engine.outpaint(taskFor(img, ring, 43));
-    expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
-    expect(Buffer.from(a.data).equals(Buffer.from(c.data))).toBe(false);
-  });
-
-  it('gives the same bytes on the calling thread for the same split (threads: 0 vs 1)', async () => {
-    const inline = createClassicalEngine({ threads: 0 });
-    const one = createClassicalEngine({ threads: 1 });
-    try {
-      const a = await inline.outpaint(taskFor(img, mask, 5));
-      const b = await one.outpaint(taskFor(img, mask, 5));
-      expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
-    } finally {
-      await one.close?.();
-    }
-  });
-
-  it('fills an arbitrary mask completely with plausible colours', async () => {
-    const w = 256, h = 192;
-    const blobs = new Uint8Array(w * h);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const inBlob = (x - 70) ** 2 + (y - 60) ** 2 < 30 ** 2 || (x > 150 && x < 230 && y > 120 && y < 140) || (x + y) % 97 < 3;
-        blobs[y * w + x] = inBlob ? 255 : 0;
-      }
-    }
-    const out = await engine.outpaint(taskFor(img, blobs));
-    let poisoned = 0;
-    for (let p = 0; p < blobs.length; p++) if (blobs[p] && out.data[p * 3] === 255 && out.data[p * 3 + 1] === 0 && out.data[p * 3 + 2] === 255) poisoned++;
-    expect(poisoned).toBe(0);
-    const q = fillQuality(out, img, blobs);
-    expect(q.colourDiff).toBeLessThan(15);
-    expect(q.seamRatio).toBeLessThan(2);
-  });
-
-  it('rejects with AbortError promptly when aborted mid-run, and works again afterwards', async () => {
-    const big = syntheticLandscape(512, 512, 9);
-    const ring = maskFor('ring', 512, 512);
-    for (const eng of [engine, createClassicalEngine({ threads: 0 })]) {
-      const ac = new AbortController();
-      const t0 = performance.now();
-      const p = eng.outpaint(taskFor(big, ring), ac.signal);
-      setTimeout(() => ac.abort(), 60);
-      await expect(p).rejects.toBeInstanceOf(AbortError);
-      expect(performance.now() - t0).toBeLessThan(1500);
-    }
-    const pre = new AbortController();
-    pre.abort();
-    await expect(engine.outpaint(taskFor(img, mask), pre.signal)).rejects.toBeInstanceOf(AbortError);
-    const out = await engine.outpaint(taskFor(img, mask));
-    expect(out.width).toBe(256);
-  });
 });
 
 describe('classical engine: quality on photos (crop the centre, extend back, compare with the truth)', () => {

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIopaintEngine } from '../../src/engines/remote/iopaint.js';
-import { RemoteEngineError } from '../../src/errors.js';
-import { render } from '../../src/render/render.js';
-import { fakeServer, sendJson, type FakeServer } from '../helpers/fake-server.js';
-import { texturedImage, writePng } from '../helpers/images.js';
-import { probe } from '../helpers/video.js';
+import { createIopaintEngine } from '../../../src/engines/remote/iopaint.js';
+import { RemoteEngineError } from '../../../src/errors.js';
+import { render } from '../../../src/render/render.js';
+import { fakeServer, sendJson, type FakeServer } from '../../helpers/fake-server.js';
+import { texturedImage, writePng } from '../../helpers/images.js';
+import { probe } from '../../helpers/video.js';
 
 let dir: string;
 let image: string;
