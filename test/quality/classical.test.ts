@@ -37,7 +37,8 @@ afterAll(async () => {
   await engine.close?.();
 });
 
-describe('classical engine: quality on photos (crop the centre, extend back, compare with the truth)', () => {
+// Whole-photo measures over many engine runs: minutes on a loaded 2-core machine, so a longer limit than vitest.config.ts's.
+describe('classical engine: quality on photos (crop the centre, extend back, compare with the truth)', { timeout: 400_000 }, () => {
   const worst = (qs: FillQuality[], k: keyof FillQuality, dir: 1 | -1): number => Math.max(...qs.map((q) => dir * q[k])) * dir;
   const mean = (qs: FillQuality[], k: keyof FillQuality): number => qs.reduce((s, q) => s + q[k], 0) / qs.length;
   const median = (qs: FillQuality[], k: keyof FillQuality): number => {
