@@ -15,6 +15,7 @@ import { modelslabEnterpriseRoutes } from './formats/modelslab-enterprise.js';
 import { picsartRoutes } from './formats/picsart.js';
 import { adminRoutes } from './routes/admin.js';
 import { generationsRoutes } from './routes/generations.js';
+import { studioRoutes } from './routes/studio.js';
 import { v5Routes } from './routes/v5.js';
 import { v5Response } from './responses.js';
 import { walkRunner, type RunnerOptions } from './runner.js';
@@ -132,6 +133,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
   picsartRoutes(app, formats);
   generationsRoutes(app, generationsDir);
   adminRoutes(app, queue, options.auth);
+  studioRoutes(app, { engines, keyRequired: !options.auth.open });
   app.addHook('onClose', async () => queue.close());
   return { app, queue };
 }
