@@ -50,6 +50,11 @@ export function App() {
     // Once, with the key the page started with.
   }, []);
   useEffect(() => saveForm(form), [form]);
+  const jobEnded = job !== null && job.status !== 'queued' && job.status !== 'processing';
+  const refreshJobs = jobs.refresh;
+  useEffect(() => {
+    if (jobEnded) refreshJobs();
+  }, [jobEnded, refreshJobs]);
 
   const loadRequest = useCallback(
     (text: string): string | null => {

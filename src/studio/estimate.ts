@@ -47,10 +47,11 @@ export function estimate(steps: readonly WalkType[], interpolation: number, fps:
   };
 }
 
-/** "1 min 05 s", "12 s", "0.5 s": a duration for people. */
+/** "1 min 05 s", "12 s", "0.5 s", "under 0.1 s": a duration for people. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  if (seconds < 10) return `${Math.round(seconds * 10) / 10} s`;
+  if (seconds < 0.1) return 'under 0.1 s';
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);

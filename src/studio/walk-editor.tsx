@@ -2,6 +2,7 @@
 // buttons and Alt+↑/↓ to move the focused step; "add ×N" appends a run of one direction.
 import { useRef, useState } from 'preact/hooks';
 import { LIMITS, WALK_TYPES, type WalkType } from '../request/limits.js';
+import { Icon } from './icons.js';
 import { deleteStep, duplicateStep, insertStep, moveStep, repeatWalk, step, type Step } from './form.js';
 
 interface Props {
@@ -12,7 +13,6 @@ interface Props {
   readonly onChange: (steps: Step[]) => void;
 }
 
-const ARROWS: Record<WalkType, string> = { left: '←', right: '→', up: '↑', down: '↓', backward: '⤢' };
 
 /** The walk editor. */
 export function WalkEditor(p: Props) {
@@ -52,7 +52,7 @@ export function WalkEditor(p: Props) {
               <label class="visually-hidden" for={`step-${i}-direction`}>Step {n} direction</label>
               <select id={`step-${i}-direction`} value={s.direction} aria-invalid={err ? true : undefined} aria-describedby={err ? `step-${i}-error` : undefined} onChange={(e) => set(i, { direction: e.currentTarget.value as WalkType })}>
                 {WALK_TYPES.map((d) => (
-                  <option key={d} value={d}>{ARROWS[d]} {d}</option>
+                  <option key={d} value={d}>{d}</option>
                 ))}
               </select>
               <label class="visually-hidden" for={`step-${i}-prompt`}>Step {n} prompt</label>
@@ -64,11 +64,11 @@ export function WalkEditor(p: Props) {
                 </>
               ) : null}
               <span class="step-actions">
-                <button type="button" aria-label={`Move step ${n} up`} title="Move up (Alt+↑)" disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
-                <button type="button" aria-label={`Move step ${n} down`} title="Move down (Alt+↓)" disabled={i === p.steps.length - 1} onClick={() => move(i, 1)}>↓</button>
-                <button type="button" aria-label={`Duplicate step ${n}`} title="Duplicate" disabled={full} onClick={() => p.onChange(duplicateStep(p.steps, i))}>⧉</button>
-                <button type="button" aria-label={`Insert a step after step ${n}`} title="Insert after" disabled={full} onClick={() => { p.onChange(insertStep(p.steps, i + 1, step(s.direction))); focusRow(i + 1); }}>+</button>
-                <button type="button" aria-label={`Delete step ${n}`} title="Delete" disabled={p.steps.length === 1} onClick={() => { p.onChange(deleteStep(p.steps, i)); focusRow(Math.max(0, i - 1)); }}>✕</button>
+                <button type="button" aria-label={`Move step ${n} up`} title="Move up (Alt+↑)" disabled={i === 0} onClick={() => move(i, -1)}><Icon name="up" /></button>
+                <button type="button" aria-label={`Move step ${n} down`} title="Move down (Alt+↓)" disabled={i === p.steps.length - 1} onClick={() => move(i, 1)}><Icon name="down" /></button>
+                <button type="button" aria-label={`Duplicate step ${n}`} title="Duplicate" disabled={full} onClick={() => p.onChange(duplicateStep(p.steps, i))}><Icon name="duplicate" /></button>
+                <button type="button" aria-label={`Insert a step after step ${n}`} title="Insert after" disabled={full} onClick={() => { p.onChange(insertStep(p.steps, i + 1, step(s.direction))); focusRow(i + 1); }}><Icon name="insert" /></button>
+                <button type="button" aria-label={`Delete step ${n}`} title="Delete" disabled={p.steps.length === 1} onClick={() => { p.onChange(deleteStep(p.steps, i)); focusRow(Math.max(0, i - 1)); }}><Icon name="remove" /></button>
               </span>
               {err ? <span class="field-error" id={`step-${i}-error`}>{err}</span> : null}
               {promptErr ? <span class="field-error">{promptErr}</span> : null}
@@ -81,7 +81,7 @@ export function WalkEditor(p: Props) {
           <label for="add-direction">Add</label>
           <select id="add-direction" value={addDirection} onChange={(e) => setAddDirection(e.currentTarget.value as WalkType)}>
             {WALK_TYPES.map((d) => (
-              <option key={d} value={d}>{ARROWS[d]} {d}</option>
+              <option key={d} value={d}>{d}</option>
             ))}
           </select>
         </div>
