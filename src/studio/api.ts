@@ -35,6 +35,8 @@ export interface JobSummary {
   readonly error: string | null;
   readonly created_at: string;
   readonly updated_at: string;
+  /** URL of the job's latest keyframe thumbnail, once the server writes them (docs/studio.md). */
+  readonly thumbnail?: string | null;
 }
 
 /** A field the server named in a 422. */

@@ -42,7 +42,7 @@ export function JobsPanel(p: Props) {
               const short = j.id.slice(0, 8);
               return (
                 <tr key={j.id} aria-current={j.id === p.current ? 'true' : undefined}>
-                  <td><code>{short}</code></td>
+                  <td class="job-id">{j.thumbnail ? <img class="thumb" src={j.thumbnail} alt="" /> : null}<code>{short}</code></td>
                   <td title={j.error ?? undefined}>{j.status} {pct(j)}</td>
                   <td><time dateTime={j.created_at}>{new Date(j.created_at).toLocaleTimeString()}</time></td>
                   <td class="actions">

@@ -35,12 +35,12 @@ async function open(viewport = { width: 1280, height: 900 }, colorScheme: 'light
   const errors = pageErrors(page, [EXPECTED_422]);
   await page.goto(`${server.base}/`);
   await page.waitForSelector('#estimate');
-  await page.waitForFunction(() => !document.querySelector('.top .hint')?.textContent?.includes('connecting'));
+  await page.waitForFunction("!document.querySelector('.top .hint').textContent.includes('connecting')");
   return { page, errors };
 }
 
 async function directions(page: Page): Promise<string[]> {
-  return page.$$eval('.steps select', (els) => els.map((e) => (e as HTMLSelectElement).value));
+  return page.locator('.steps select').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
 }
 
 describe('zoomwalk studio in Chromium', () => {
@@ -50,8 +50,8 @@ describe('zoomwalk studio in Chromium', () => {
     await desktop.page.waitForSelector('#image-size:has-text("1280 × 852")');
     expect(await seriousAxeViolations(desktop.page)).toEqual([]);
     const phone = await open({ width: 360, height: 740 }, 'dark');
-    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    expect(await phone.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe('rgb(255, 255, 255)');
+    expect(await phone.page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    expect(await phone.page.evaluate('getComputedStyle(document.body).backgroundColor')).not.toBe('rgb(255, 255, 255)');
     expect(await seriousAxeViolations(phone.page)).toEqual([]);
     // Only the engines the server enabled are offered.
     expect(await desktop.page.$$eval('#engine option', (os) => os.map((o) => o.textContent))).toEqual(['server default (mirror)']);
@@ -74,7 +74,7 @@ describe('zoomwalk studio in Chromium', () => {
     await page.focus('#step-2-direction');
     await page.keyboard.press('Alt+ArrowUp');
     expect(await directions(page)).toEqual(['backward', 'up', 'left']);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-1-direction');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('step-1-direction');
     for (const [id, value] of [['width', '256'], ['height', '192'], ['fps', '30'], ['num_interpolation_steps', '10'], ['width_translation_per_step', '24'], ['height_translation_per_step', '16'], ['seed', '7']]) {
       await page.fill(`#${id}`, value!);
     }
@@ -91,13 +91,13 @@ describe('zoomwalk studio in Chromium', () => {
     expect(sent.headers()['x-key']).toBeUndefined();
 
     await page.waitForSelector('#job-percent:has-text("100 %")', { timeout: 30_000 });
-    expect(await page.$eval('#job-progress', (p) => (p as HTMLProgressElement).value)).toBe(100);
-    await page.waitForFunction(() => (document.querySelector('#result-video') as HTMLVideoElement | null)?.readyState! >= 2, undefined, { timeout: 15_000 });
-    const played = await page.evaluate(async () => {
-      const v = document.querySelector('#result-video') as HTMLVideoElement;
+    expect(await page.$eval('#job-progress', (p) => (p as unknown as { value: number }).value)).toBe(100);
+    await page.waitForFunction("document.querySelector('#result-video')?.readyState >= 2", undefined, { timeout: 15_000 });
+    const played = (await page.evaluate(`(async () => {
+      const v = document.querySelector('#result-video');
       await v.play();
       return { duration: v.duration, paused: v.paused, readyState: v.readyState };
-    });
+    })()`)) as { duration: number; paused: boolean; readyState: number };
     expect(played.readyState).toBeGreaterThanOrEqual(2);
     expect(played.paused).toBe(false);
     expect(Math.abs(played.duration - 31 / 30)).toBeLessThanOrEqual(1 / 30 + 1e-6);
@@ -108,13 +108,13 @@ describe('zoomwalk studio in Chromium', () => {
     expect(await probe(file)).toMatchObject({ frames: 31, width: 256, height: 192 });
 
     // The picture in the README: the finished walk, paused on a frame from its middle.
-    await page.evaluate(async () => {
-      const v = document.querySelector('#result-video') as HTMLVideoElement;
+    await page.evaluate(`(async () => {
+      const v = document.querySelector('#result-video');
       v.pause();
       v.currentTime = 0.6;
       await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-    });
-    await page.evaluate(() => window.scrollTo(0, 0));
+      window.scrollTo(0, 0);
+    })()`);
     await page.screenshot({ path: SCREENSHOT });
 
     // A reload re-attaches to the job and shows its result again.
@@ -138,7 +138,7 @@ describe('zoomwalk studio in Chromium', () => {
     expect(await page.$eval('#width-error', (e) => e.parentElement?.querySelector('#width') !== null)).toBe(true);
     expect(await page.getAttribute('#width', 'aria-describedby')).toContain('width-error');
     expect(await page.getAttribute('#width', 'aria-invalid')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('width');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('width');
     expect(server.queue.list(500).length).toBe(before);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -189,8 +189,8 @@ describe('zoomwalk studio in Chromium', () => {
       expect(jobs.headers()['x-key']).toBe('s3cret');
       expect(jobs.url()).not.toContain('s3cret');
       await page.waitForSelector('.jobs >> text=No jobs yet.');
-      expect(await page.evaluate(() => sessionStorage.getItem('zoomwalk.studio.key'))).toBe('s3cret');
-      expect(await page.evaluate(() => JSON.stringify(localStorage))).not.toContain('s3cret');
+      expect(await page.evaluate("sessionStorage.getItem('zoomwalk.studio.key')")).toBe('s3cret');
+      expect(await page.evaluate('JSON.stringify(localStorage)')).not.toContain('s3cret');
       await page.reload();
       await page.waitForSelector('.jobs >> text=No jobs yet.');
       expect(await page.$('#api-key')).toBeNull();
