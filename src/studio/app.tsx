@@ -1,7 +1,7 @@
 // The studio page: make a walk on the left, watch it and the queue on the right. State lives
 // here; sections get values and callbacks. Every body sent is toRequestBody(form), the same
 // text "copy as request JSON" gives.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type PresetInfo, type StudioConfig } from './api.js';
 import { EstimateView } from './estimate-view.js';
 import { controlFor, placeErrors } from './field-errors.js';
@@ -18,6 +18,7 @@ import { useJobs } from './use-jobs.js';
 import { WalkEditor } from './walk-editor.js';
 import { WatchPanel } from './watch-panel.js';
 
+const QUEUED = 'Render queued.';
 const NO_FEATURES: StudioConfig['features'] = { events: false, redo: false, step_seeds: false, delete: false };
 
 /** The whole page. */
@@ -42,18 +43,29 @@ export function App() {
     void api.config().then((r) => {
       if (!r.ok) return setGeneral([`The server's settings could not be read: ${r.message}`]);
       setConfig(r.json);
-      if (r.json.key_required && !sessionKey.get()) setAskKey(true);
       const last = lastJob.get();
-      if (last) attach(last);
+      if (r.json.key_required && !sessionKey.get()) setAskKey(true);
+      else if (last) attach(last);
     });
     void api.presets().then((r) => r.ok && setPresets(r.json.presets));
     // Once, with the key the page started with.
   }, []);
   useEffect(() => saveForm(form), [form]);
+  // A key typed in: watch again, with it, the job a 401 stopped (or the one a reload left).
+  // Only a new `attach` (made with the new key) matters here, not every change of the job.
+  const keyEntered = useRef(false);
+  useEffect(() => {
+    if (!keyEntered.current) return;
+    keyEntered.current = false;
+    const id = job?.id ?? lastJob.get();
+    if (id) attach(id);
+  }, [attach]);
   const jobEnded = job !== null && job.status !== 'queued' && job.status !== 'processing';
   const refreshJobs = jobs.refresh;
   useEffect(() => {
-    if (jobEnded) refreshJobs();
+    if (!jobEnded) return;
+    refreshJobs();
+    setNotice((n) => (n === QUEUED ? '' : n));
   }, [jobEnded, refreshJobs]);
 
   const loadRequest = useCallback(
@@ -120,7 +132,7 @@ export function App() {
     if (r.ok) {
       attach(r.json.id);
       jobs.refresh();
-      return setNotice('Render queued.');
+      return setNotice(QUEUED);
     }
     if (r.status === 401) {
       setAskKey(true);
@@ -168,6 +180,7 @@ export function App() {
         <KeyPrompt
           onKey={(k) => {
             sessionKey.set(k);
+            keyEntered.current = true;
             setKey(k);
             setAskKey(false);
             setGeneral([]);

@@ -73,8 +73,8 @@ describe('zoomwalk studio in Chromium', () => {
     await page.click('#add-steps');
     await page.focus('#step-2-direction');
     await page.keyboard.press('Alt+ArrowUp');
-    expect(await directions(page)).toEqual(['backward', 'up', 'left']);
-    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('step-1-direction');
+    await expect.poll(() => directions(page)).toEqual(['backward', 'up', 'left']);
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('step-1-direction');
     for (const [id, value] of [['width', '256'], ['height', '192'], ['fps', '30'], ['num_interpolation_steps', '10'], ['width_translation_per_step', '24'], ['height_translation_per_step', '16'], ['seed', '7']]) {
       await page.fill(`#${id}`, value!);
     }
@@ -138,7 +138,7 @@ describe('zoomwalk studio in Chromium', () => {
     expect(await page.$eval('#width-error', (e) => e.parentElement?.querySelector('#width') !== null)).toBe(true);
     expect(await page.getAttribute('#width', 'aria-describedby')).toContain('width-error');
     expect(await page.getAttribute('#width', 'aria-invalid')).toBe('true');
-    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('width');
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('width');
     expect(server.queue.list(500).length).toBe(before);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -194,6 +194,12 @@ describe('zoomwalk studio in Chromium', () => {
       await page.reload();
       await page.waitForSelector('.jobs >> text=No jobs yet.');
       expect(await page.$('#api-key')).toBeNull();
+      await page.setInputFiles('#image-file', SAMPLE);
+      await page.fill('#num_interpolation_steps', '2');
+      const [sent] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/v5/outpaint')), page.click('#render')]);
+      expect(sent.headers()['x-key']).toBe('s3cret');
+      expect(sent.postData()).not.toContain('s3cret');
+      await page.waitForSelector('#job-percent:has-text("100 %")', { timeout: 30_000 });
       expect(errors).toEqual([]);
       await context.close();
     } finally {
