@@ -5,6 +5,7 @@ import { describeError, EXIT } from './errors.js';
 import { outpaintCommand, type OutpaintFlags } from './outpaint-command.js';
 import { renderCommand, type RenderFlags } from './render-command.js';
 import { serveCommand, type ServeFlags } from './serve-command.js';
+import { addStudioCommand } from './studio-command.js';
 
 function buildProgram(signal: AbortSignal): Command {
   const program = new Command('zoomwalk')
@@ -63,6 +64,8 @@ function buildProgram(signal: AbortSignal): Command {
     .option('--no-auth', 'accept requests without a key (loopback hosts only)')
     .option('--allow-private-urls', 'let image and webhook URLs reach private and loopback addresses')
     .action(async (flags: ServeFlags) => serveCommand(flags, signal));
+
+  addStudioCommand(program, signal);
 
   program
     .command('presets')

@@ -17,6 +17,7 @@ import type { ServerOptions } from './options.js';
 import { v5Response } from './responses.js';
 import { adminRoutes } from './routes/admin.js';
 import { generationsRoutes } from './routes/generations.js';
+import { studioRoutes } from './routes/studio.js';
 import { jobRunner } from './runners/dispatch.js';
 import type { RunnerOptions } from './runners/options.js';
 import { baseUrlFor } from './urls.js';
@@ -68,6 +69,7 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
   void app.register(generationsRoutes, { dir: generationsDir });
   void app.register(adminRoutes, { queue, auth: options.auth });
   app.get('/health', async () => ({ status: 'ok' }));
+  studioRoutes(app, { engines, keyRequired: !options.auth.open });
   app.addHook('onClose', async () => queue.close());
   return { app, queue };
 }
