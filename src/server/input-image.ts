@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import sharp from 'sharp';
 import { ValidationError } from '../errors.js';
 import { inlineImageBytes } from '../image/load.js';
+import { ensureFreeSpace, orDiskFull } from './jobs/disk-full.js';
 import { INPUT_FIELD, MASK_FIELD } from './jobs/fields.js';
 import type { JobRecord } from './jobs/types.js';
 import { guardedFetch } from './ssrf.js';
@@ -54,8 +55,26 @@ export async function admitBytes(bytes: Buffer, inputsDir: string, o: InputLimit
   if (width * height > o.maxPixels) {
     throw new ValidationError([{ path: field, message: `${width}×${height} is ${width * height} pixels; the limit is ${o.maxPixels}` }]);
   }
+  return storeInput(bytes, inputsDir);
+}
+
+/**
+ * Writes an admitted image under a fresh name: refused (507) when it cannot fit, written to a
+ * hidden partial file and renamed, so a write that runs out of space leaves nothing behind.
+ */
+async function storeInput(bytes: Buffer, inputsDir: string): Promise<string> {
+  ensureFreeSpace(inputsDir, bytes.length, 0);
   const name = `${randomUUID()}.img`;
-  await writeFile(join(inputsDir, name), bytes);
+  const partial = join(inputsDir, `.${name}.part`);
+  try {
+    await orDiskFull(async () => {
+      await writeFile(partial, bytes);
+      await rename(partial, join(inputsDir, name));
+    });
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
   return name;
 }
 
