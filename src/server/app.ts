@@ -11,6 +11,7 @@ import { picsartApi } from './apis/picsart.js';
 import { v5Api } from './apis/v5.js';
 import { sendGenericError } from './error-reply.js';
 import { acquireDataLock } from './data-lock.js';
+import { releaseOnFailure } from './input-image.js';
 import { type JobDirs, removeJobFiles, removeStoredInputs } from './jobs/cleanup.js';
 import { EmbeddedJobQueue } from './jobs/embedded-queue.js';
 import { OutboxStore } from './jobs/outbox-store.js';
@@ -87,6 +88,7 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
   const retention = startRetention({ queue, dirs, retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS, onRemoved: (id) => outbox.forget(id), ...(options.log ? { log: options.log } : {}) });
   outbox.start();
   app.setErrorHandler((err, _req, reply) => sendGenericError(err, reply));
+  releaseOnFailure(app, inputsDir, () => queue.inputsInUse());
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ status: 'error', message: `no route ${req.method} ${req.url}` }));
   void app.register(multipart, { limits: { fileSize: options.maxImageBytes, files: 2 } });
   const engines = [...new Set([...(typeof options.engine === 'string' ? [options.engine] : []), ...(options.engines ?? [])])];

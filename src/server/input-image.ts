@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import sharp from 'sharp';
 import { ValidationError } from '../errors.js';
@@ -75,7 +77,31 @@ async function storeInput(bytes: Buffer, inputsDir: string): Promise<string> {
     await rm(partial, { force: true });
     throw err;
   }
+  stored.getStore()?.push(name);
   return name;
+}
+
+/** The inputs stored while handling the current request (see releaseOnFailure). */
+const stored = new AsyncLocalStorage<string[]>();
+
+/**
+ * Removes the images a request stored when it is answered with an error and no queued job needs
+ * them (a mask refused after the image was stored, a queue refusing the job): uploads are never
+ * orphaned by a failed request. `inUse` names the inputs of queued and running jobs.
+ */
+export function releaseOnFailure(app: FastifyInstance, inputsDir: string, inUse: () => Promise<Set<string>>): void {
+  const names = new WeakMap<FastifyRequest, string[]>();
+  app.addHook('onRequest', (req, _reply, done) => {
+    const list: string[] = [];
+    names.set(req, list);
+    stored.run(list, done);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const list = names.get(req);
+    if (!list?.length || reply.statusCode < 400) return;
+    const used = await inUse();
+    await Promise.all(list.filter((n) => !used.has(n)).map((n) => rm(inputPath(inputsDir, n), { force: true })));
+  });
 }
 
 /** The path of a stored input: a flat name under the inputs directory, whatever the record says. */
