@@ -76,13 +76,14 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
     run: jobRunner(runner),
     minFreeBytes: options.minFreeBytes ?? 0,
     onRejected: (request) => removeStoredInputs(inputsDir, request),
-    onFinished: (job) => {
-      // What a job owns goes when it ends (its outputs stay until retention).
-      removeJobFiles(dirs, job, false);
+    onFinished: (job, persisted) => {
+      // What a job owns goes when it ends (its outputs stay until retention); a job whose end could
+      // not be recorded (full disk) runs again at the next start and keeps its input for that.
+      removeJobFiles(dirs, job, { inputs: persisted, outputs: false });
       const url = job.request['webhook'];
       if (typeof url === 'string' && url) outbox.enqueue(job.id, url, v5Response(job, base()));
     },
-    afterCancel: (job) => removeJobFiles(dirs, job, false),
+    afterCancel: (job) => removeJobFiles(dirs, job, { inputs: true, outputs: false }),
     ...(options.log ? { log: options.log } : {}),
   });
   const retention = startRetention({ queue, dirs, retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS, onRemoved: (id) => outbox.forget(id), ...(options.log ? { log: options.log } : {}) });

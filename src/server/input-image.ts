@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import sharp from 'sharp';
-import { ValidationError } from '../errors.js';
+import { ImageLoadError, ValidationError } from '../errors.js';
 import { inlineImageBytes } from '../image/load.js';
 import { ensureFreeSpace, orDiskFull } from './jobs/disk-full.js';
 import { INPUT_FIELD, MASK_FIELD } from './jobs/fields.js';
@@ -109,9 +109,14 @@ function inputPath(inputsDir: string, name: string): string {
   return join(inputsDir, name.replace(/[^A-Za-z0-9.-]/g, ''));
 }
 
-/** Reads a job's stored input image. */
-export function readInput(inputsDir: string, name: string): Promise<Buffer> {
-  return readFile(inputPath(inputsDir, name));
+/** Reads a job's stored input image; a missing one is an ImageLoadError that names no path. */
+export async function readInput(inputsDir: string, name: string): Promise<Buffer> {
+  try {
+    return await readFile(inputPath(inputsDir, name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ImageLoadError('the stored input image of this job is gone; submit the request again', { cause: err });
+    throw err;
+  }
 }
 
 /** Removes a finished job's stored images (only an interrupted job reads them again). */

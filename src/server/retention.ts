@@ -45,7 +45,7 @@ export async function sweepOnce(o: RetentionOptions, orphanCutoff = Date.now() -
     for (let batch = await o.queue.finishedBefore(before, STEP); batch.length > 0; batch = await o.queue.finishedBefore(before, STEP)) {
       for (const job of batch) {
         // Files first: a sweep cut short leaves a record to find again, never files without one.
-        removeJobFiles(o.dirs, job, true);
+        removeJobFiles(o.dirs, job, { inputs: true, outputs: true });
         await o.queue.remove(job.id);
         o.onRemoved?.(job.id);
         removed++;

@@ -15,15 +15,20 @@ function inside(dir: string, name: string): string {
   return join(dir, name.replace(/[^A-Za-z0-9._-]/g, '').replace(/^\.+/, ''));
 }
 
+/** Which of a job's files to remove: checkpoints always; inputs unless the job will run again; outputs at retention. */
+export interface RemoveWhat {
+  readonly inputs: boolean;
+  readonly outputs: boolean;
+}
+
 /**
- * Removes what a job owns: its stored inputs and checkpoints (when it ends, whatever the end), and
- * with `outputs` its generated files too (retention). Idempotent, and never throws for a file
- * that is already gone.
+ * Removes what a job owns: its checkpoints, its stored inputs (when it ends, whatever the end),
+ * and its generated files (retention). Idempotent, and never throws for a file already gone.
  */
-export function removeJobFiles(dirs: JobDirs, job: JobRecord, outputs: boolean): void {
-  removeStoredInputs(dirs.inputsDir, job.request);
+export function removeJobFiles(dirs: JobDirs, job: JobRecord, what: RemoveWhat): void {
+  if (what.inputs) removeStoredInputs(dirs.inputsDir, job.request);
   rmSync(inside(dirs.checkpointsDir, job.id), { recursive: true, force: true });
-  if (outputs) for (const name of job.outputs) rmSync(inside(dirs.generationsDir, name), { force: true });
+  if (what.outputs) for (const name of job.outputs) rmSync(inside(dirs.generationsDir, name), { force: true });
 }
 
 /** Removes the stored images a job request names (a submission refused after storing them). */

@@ -15,8 +15,11 @@ export interface EmbeddedQueueOptions {
   readonly minFreeBytes?: number;
   /** A submission was refused after its images were stored: they go now, not at the next sweep. */
   readonly onRejected?: (request: Record<string, unknown>) => void;
-  /** Once per job, when it ends (success, error or cancel). */
-  readonly onFinished?: (job: JobRecord) => void;
+  /**
+   * Once per job, when it ends (success, error or cancel). `persisted` is false when the disk was
+   * too full to record the end: the next start runs the job again, so it still needs its input.
+   */
+  readonly onFinished?: (job: JobRecord, persisted: boolean) => void;
   /** When the run of a cancelled job has stopped: files it wrote after the cancel can go now. */
   readonly afterCancel?: (job: JobRecord) => void;
   readonly log?: (message: string) => void;
@@ -154,7 +157,7 @@ export class EmbeddedJobQueue implements JobQueue {
     const job = this.store.get(id);
     if (!job || job.status === 'queued' || job.status === 'processing') return;
     try {
-      this.opts.onFinished?.(job);
+      this.opts.onFinished?.(job, !this.store.isHeld(id));
     } catch (err) {
       this.opts.log?.(`job ${id}: after finishing: ${err instanceof Error ? err.message : String(err)}`);
     }

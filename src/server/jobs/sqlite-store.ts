@@ -188,6 +188,11 @@ export class SqliteJobStore {
     }
   }
 
+  /** True while a job's latest state is held in memory only (the disk was full). */
+  isHeld(id: string): boolean {
+    return this.pending.has(id);
+  }
+
   /** Writes every change held while the disk was full; true when none is left. */
   flush(): boolean {
     for (const job of [...this.pending.values()]) {
