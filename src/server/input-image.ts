@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -9,8 +8,6 @@ import sharp from 'sharp';
 import { ImageLoadError, ValidationError } from '../errors.js';
 import { inlineImageBytes } from '../image/load.js';
 import { ensureFreeSpace, orDiskFull } from './jobs/disk-full.js';
-import { INPUT_FIELD, MASK_FIELD } from './jobs/fields.js';
-import type { JobRecord } from './jobs/types.js';
 import { guardedFetch } from './ssrf.js';
 
 /** How the server fetches an image named by URL in a request. */
@@ -116,13 +113,5 @@ export async function readInput(inputsDir: string, name: string): Promise<Buffer
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ImageLoadError('the stored input image of this job is gone; submit the request again', { cause: err });
     throw err;
-  }
-}
-
-/** Removes a finished job's stored images (only an interrupted job reads them again). */
-export function removeInputs(inputsDir: string, job: JobRecord): void {
-  for (const field of [INPUT_FIELD, MASK_FIELD]) {
-    const name = job.request[field];
-    if (typeof name === 'string') rmSync(inputPath(inputsDir, name), { force: true });
   }
 }
