@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchPipeline } from './pipeline.js';
 import { benchServerLoad } from './server-load.js';
+import { benchStorage } from './storage.js';
 
 console.log(`# zoomwalk bench — node ${process.version}, ${new Date().toISOString()}`);
 await benchPipeline();
 await benchServerLoad();
+await benchStorage();
 const classical = join(import.meta.dirname, 'classical.ts');
 if (existsSync(classical)) await import(classical);

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   ZW_REMOTE_ENGINE: { kind: 'runtime', exitCode: 1, httpStatus: 502, meaning: 'a remote engine answered with an error, timed out or could not be reached' },
   ZW_ENCODER: { kind: 'runtime', exitCode: 1, httpStatus: 500, meaning: 'ffmpeg failed; the message carries the tail of its stderr' },
   ZW_ABORTED: { kind: 'aborted', exitCode: 130, httpStatus: 499, meaning: 'the render was cancelled (signal, Ctrl-C, or a cancel request)' },
+  ZW_DISK_FULL: { kind: 'runtime', exitCode: 1, httpStatus: 507, meaning: 'the data directory is full: a job failed for lack of space, or a submission was refused until space is freed' },
+  ZW_DATA_LOCKED: { kind: 'runtime', exitCode: 1, httpStatus: 503, meaning: 'another zoomwalk serve (its pid in the message) holds the data directory' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

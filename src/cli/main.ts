@@ -63,6 +63,7 @@ function buildProgram(signal: AbortSignal): Command {
     .option('--concurrency <n>', 'jobs rendered at once', '1')
     .option('--no-auth', 'accept requests without a key (loopback hosts only)')
     .option('--allow-private-urls', 'let image and webhook URLs reach private and loopback addresses')
+    .option('--retention <duration>', 'delete finished jobs and their files this long after they end (24h, 90m, 7d; 0 keeps them)', '24h')
     .action(async (flags: ServeFlags) => serveCommand(flags, signal));
 
   addStudioCommand(program, signal);

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { engineNames } from '../engines/registry.js';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../server/app.js';
 import { keysFromEnv } from '../server/auth.js';
+import { parseRetention } from '../server/retention.js';
 import { UsageError } from '../errors.js';
 
 /** Flags of `zoomwalk serve`. */
@@ -15,6 +16,7 @@ export interface ServeFlags {
   concurrency: string;
   auth: boolean;
   allowPrivateUrls?: boolean;
+  retention?: string;
 }
 
 function isLoopback(host: string): boolean {
@@ -27,7 +29,10 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${flags.port}" must be 0–65535`);
   const concurrency = Number(flags.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency: "${flags.concurrency}" must be a positive integer`);
-  const keys = keysFromEnv(process.env['ZOOMWALK_API_KEYS']);
+  // Operator keys (see every tenant's jobs) are keys too; from the environment only, never argv (ps shows it).
+  const operators = keysFromEnv(process.env['ZOOMWALK_OPERATOR_KEYS']);
+  const keys = [...new Set([...keysFromEnv(process.env['ZOOMWALK_API_KEYS']), ...operators])];
+  const retentionMs = parseRetention(flags.retention ?? '24h');
   if (!flags.auth && !isLoopback(flags.host)) throw new UsageError(`--no-auth is only allowed on a loopback host, not ${flags.host}`);
   if (flags.auth && keys.length === 0) throw new UsageError('set ZOOMWALK_API_KEYS (comma-separated keys), or pass --no-auth on a loopback host');
   const engines = (flags.engines ?? '').split(',').map((e) => e.trim()).filter(Boolean);
@@ -37,7 +42,8 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
   const { app } = buildServer({
     ...DEFAULT_SERVER_OPTIONS,
     dataDir: flags.data,
-    auth: { open: !flags.auth, keys },
+    auth: { open: !flags.auth, keys, operators },
+    retentionMs,
     concurrency,
     allowPrivateUrls: flags.allowPrivateUrls === true,
     ...(flags.engine ? { engine: flags.engine } : {}),

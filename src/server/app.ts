@@ -10,8 +10,12 @@ import { modelslabEnterpriseApi } from './apis/modelslab-enterprise.js';
 import { picsartApi } from './apis/picsart.js';
 import { v5Api } from './apis/v5.js';
 import { sendGenericError } from './error-reply.js';
-import { removeInputs } from './input-image.js';
+import { acquireDataLock } from './data-lock.js';
+import { releaseOnFailure } from './input-image.js';
+import { type JobDirs, removeJobFiles, removeStoredInputs } from './jobs/cleanup.js';
 import { EmbeddedJobQueue } from './jobs/embedded-queue.js';
+import { OutboxStore } from './jobs/outbox-store.js';
+import { SqliteJobStore } from './jobs/sqlite-store.js';
 import type { JobQueue } from './jobs/types.js';
 import type { ServerOptions } from './options.js';
 import { v5Response } from './responses.js';
@@ -21,12 +25,27 @@ import { studioRoutes } from './routes/studio.js';
 import { jobRunner } from './runners/dispatch.js';
 import type { RunnerOptions } from './runners/options.js';
 import { baseUrlFor } from './urls.js';
-import { DEFAULT_WEBHOOK, deliverWebhook, type WebhookOptions } from './webhook.js';
+import { DEFAULT_RETENTION_MS, startRetention } from './retention.js';
+import { DEFAULT_WEBHOOK, type WebhookOptions } from './webhook.js';
+import { WebhookOutbox } from './webhook-outbox.js';
 
 export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './options.js';
 
-/** Builds the HTTP server and its job queue (not yet listening). */
+/**
+ * Builds the HTTP server and its job queue (not yet listening). Takes the data directory's lock
+ * first: throws ZW_DATA_LOCKED while another server holds it; `app.close()` releases it.
+ */
 export function buildServer(options: ServerOptions): { app: FastifyInstance; queue: JobQueue } {
+  const releaseLock = acquireDataLock(options.dataDir);
+  try {
+    return buildLocked(options, releaseLock);
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
+}
+
+function buildLocked(options: ServerOptions, releaseLock: () => void): { app: FastifyInstance; queue: JobQueue } {
   const generationsDir = join(options.dataDir, 'generations');
   const inputsDir = join(options.dataDir, 'inputs');
   const checkpointsDir = join(options.dataDir, 'checkpoints');
@@ -47,19 +66,31 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
   const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
   const base = baseUrlFor(options.publicUrl, () => app.server);
   const hooks: WebhookOptions = { ...DEFAULT_WEBHOOK, ...options.webhook, allowPrivateUrls: options.allowPrivateUrls, ...(options.log ? { log: options.log } : {}) };
+  const dirs: JobDirs = { generationsDir, inputsDir, checkpointsDir };
+  const store = new SqliteJobStore(options.dataDir);
+  // Deliveries are stored when a job ends and made from the outbox: never lost on a restart, never held up a render.
+  const outbox = new WebhookOutbox(new OutboxStore(store.database), hooks);
   const queue = new EmbeddedJobQueue({
     dataDir: options.dataDir,
+    store,
     concurrency: options.concurrency,
     run: jobRunner(runner),
-    onFinished: (job) => {
-      removeInputs(inputsDir, job);
+    minFreeBytes: options.minFreeBytes ?? 0,
+    onRejected: (request) => removeStoredInputs(inputsDir, request),
+    onFinished: (job, persisted) => {
+      // What a job owns goes when it ends (its outputs stay until retention); a job whose end could
+      // not be recorded (full disk) runs again at the next start and keeps its input for that.
+      removeJobFiles(dirs, job, { inputs: persisted, outputs: false });
       const url = job.request['webhook'];
-      // Fire and forget: delivery retries for a minute and must never hold up the next render.
-      if (typeof url === 'string' && url) void deliverWebhook(url, v5Response(job, base()), hooks);
+      if (typeof url === 'string' && url) outbox.enqueue(job.id, url, v5Response(job, base()));
     },
+    afterCancel: (job) => removeJobFiles(dirs, job, { inputs: true, outputs: false }),
     ...(options.log ? { log: options.log } : {}),
   });
+  const retention = startRetention({ queue, dirs, retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS, onRemoved: (id) => outbox.forget(id), ...(options.log ? { log: options.log } : {}) });
+  outbox.start();
   app.setErrorHandler((err, _req, reply) => sendGenericError(err, reply));
+  releaseOnFailure(app, inputsDir, () => queue.inputsInUse());
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ status: 'error', message: `no route ${req.method} ${req.url}` }));
   void app.register(multipart, { limits: { fileSize: options.maxImageBytes, files: 2 } });
   const engines = [...new Set([...(typeof options.engine === 'string' ? [options.engine] : []), ...(options.engines ?? [])])];
@@ -70,6 +101,12 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
   void app.register(adminRoutes, { queue, auth: options.auth });
   app.get('/health', async () => ({ status: 'ok' }));
   studioRoutes(app, { engines, keyRequired: !options.auth.open });
-  app.addHook('onClose', async () => queue.close());
+  app.addHook('onClose', async () => {
+    retention.stop();
+    await retention.ready;
+    await outbox.close();
+    await queue.close();
+    releaseLock();
+  });
   return { app, queue };
 }

@@ -1,10 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { identify } from './tenancy.js';
 
 /** Which keys open the API; `open` when auth was switched off. */
 export interface AuthConfig {
   readonly open: boolean;
   readonly keys: readonly string[];
+  /** Keys that see every tenant's jobs (ZOOMWALK_OPERATOR_KEYS); each must also be in `keys`. */
+  readonly operators?: readonly string[];
 }
 
 /** Keys from ZOOMWALK_API_KEYS: comma- or whitespace-separated. */
@@ -48,7 +51,12 @@ export function headerKey(req: FastifyRequest, name: string): string | undefined
 export function requireKey(scope: FastifyInstance, auth: AuthConfig, keyFrom: (req: FastifyRequest) => unknown, denied: () => unknown): void {
   scope.addHook('preValidation', (req, reply, done) => {
     // Sending without calling done() ends the request here.
-    if (!keyAllowed(auth, keyFrom(req))) void reply.code(401).send(denied());
-    else done();
+    const key = keyFrom(req);
+    if (!keyAllowed(auth, key)) void reply.code(401).send(denied());
+    else {
+      // Who the caller is, for the tenancy checks of the routes (tenancy.ts).
+      identify(req, auth, key);
+      done();
+    }
   });
 }

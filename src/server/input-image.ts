@@ -1,13 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import sharp from 'sharp';
-import { ValidationError } from '../errors.js';
+import { ImageLoadError, ValidationError } from '../errors.js';
 import { inlineImageBytes } from '../image/load.js';
-import { INPUT_FIELD, MASK_FIELD } from './jobs/fields.js';
-import type { JobRecord } from './jobs/types.js';
+import { ensureFreeSpace, orDiskFull } from './jobs/disk-full.js';
 import { guardedFetch } from './ssrf.js';
 
 /** How the server fetches an image named by URL in a request. */
@@ -54,9 +54,51 @@ export async function admitBytes(bytes: Buffer, inputsDir: string, o: InputLimit
   if (width * height > o.maxPixels) {
     throw new ValidationError([{ path: field, message: `${width}×${height} is ${width * height} pixels; the limit is ${o.maxPixels}` }]);
   }
+  return storeInput(bytes, inputsDir);
+}
+
+/**
+ * Writes an admitted image under a fresh name: refused (507) when it cannot fit, written to a
+ * hidden partial file and renamed, so a write that runs out of space leaves nothing behind.
+ */
+async function storeInput(bytes: Buffer, inputsDir: string): Promise<string> {
+  ensureFreeSpace(inputsDir, bytes.length, 0);
   const name = `${randomUUID()}.img`;
-  await writeFile(join(inputsDir, name), bytes);
+  const partial = join(inputsDir, `.${name}.part`);
+  try {
+    await orDiskFull(async () => {
+      await writeFile(partial, bytes);
+      await rename(partial, join(inputsDir, name));
+    });
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw err;
+  }
+  stored.getStore()?.push(name);
   return name;
+}
+
+/** The inputs stored while handling the current request (see releaseOnFailure). */
+const stored = new AsyncLocalStorage<string[]>();
+
+/**
+ * Removes the images a request stored when it is answered with an error and no queued job needs
+ * them (a mask refused after the image was stored, a queue refusing the job): uploads are never
+ * orphaned by a failed request. `inUse` names the inputs of queued and running jobs.
+ */
+export function releaseOnFailure(app: FastifyInstance, inputsDir: string, inUse: () => Promise<Set<string>>): void {
+  const names = new WeakMap<FastifyRequest, string[]>();
+  app.addHook('onRequest', (req, _reply, done) => {
+    const list: string[] = [];
+    names.set(req, list);
+    stored.run(list, done);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const list = names.get(req);
+    if (!list?.length || reply.statusCode < 400) return;
+    const used = await inUse();
+    await Promise.all(list.filter((n) => !used.has(n)).map((n) => rm(inputPath(inputsDir, n), { force: true })));
+  });
 }
 
 /** The path of a stored input: a flat name under the inputs directory, whatever the record says. */
@@ -64,15 +106,12 @@ function inputPath(inputsDir: string, name: string): string {
   return join(inputsDir, name.replace(/[^A-Za-z0-9.-]/g, ''));
 }
 
-/** Reads a job's stored input image. */
-export function readInput(inputsDir: string, name: string): Promise<Buffer> {
-  return readFile(inputPath(inputsDir, name));
-}
-
-/** Removes a finished job's stored images (only an interrupted job reads them again). */
-export function removeInputs(inputsDir: string, job: JobRecord): void {
-  for (const field of [INPUT_FIELD, MASK_FIELD]) {
-    const name = job.request[field];
-    if (typeof name === 'string') rmSync(inputPath(inputsDir, name), { force: true });
+/** Reads a job's stored input image; a missing one is an ImageLoadError that names no path. */
+export async function readInput(inputsDir: string, name: string): Promise<Buffer> {
+  try {
+    return await readFile(inputPath(inputsDir, name));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ImageLoadError('the stored input image of this job is gone; submit the request again', { cause: err });
+    throw err;
   }
 }

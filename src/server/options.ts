@@ -21,6 +21,10 @@ export interface ServerOptions {
   /** Base URL put in links (fetch_result, output, polling URLs, webhooks); default: the address the request came to. */
   readonly publicUrl?: string;
   readonly webhook?: Partial<Omit<WebhookOptions, 'allowPrivateUrls'>>;
+  /** Finished jobs (record, outputs, inputs, checkpoints) are deleted this long after they end; 0 keeps them (default 24 h). */
+  readonly retentionMs?: number;
+  /** Submissions get 507 ZW_DISK_FULL while less than this is free in dataDir (default 32 MiB). */
+  readonly minFreeBytes?: number;
   /** For tests: where URL fetches go instead of the network (see ImageFetchOptions.dispatcher). */
   readonly fetchDispatcher?: Dispatcher;
   readonly log?: (message: string) => void;
@@ -36,4 +40,6 @@ export const DEFAULT_SERVER_OPTIONS: Omit<ServerOptions, 'dataDir' | 'auth'> = {
   maxImagePixels: 50_000_000,
   fetchTimeoutMs: 30_000,
   syncWaitMs: 60_000,
+  retentionMs: 24 * 3600_000,
+  minFreeBytes: 32 * 1024 * 1024,
 };

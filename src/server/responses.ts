@@ -38,6 +38,6 @@ function pendingMeta(job: JobRecord): Record<string, unknown> {
   const spec = outpaintSpec(job);
   const meta: Record<string, unknown> = { ...publicFields(job.request), ...(spec ? { seed: spec.seed, count: spec.count, format: spec.format, prompt: spec.prompt } : {}) };
   const image = meta['image'];
-  if (typeof image === 'string' && !/^https?:\/\//i.test(image)) meta['image'] = `(inline image, ${image.length} characters)`;
+  if (typeof image === 'string' && !/^https?:\/\//i.test(image) && !image.startsWith('(inline image')) meta['image'] = `(inline image, ${image.length} characters)`;
   return meta;
 }

@@ -1,12 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fetch } from 'undici';
-import { retryDelay } from '../http/retry.js';
 import { checkUrl, guardedAgent } from './ssrf.js';
 
 /** How webhooks are delivered. */
 export interface WebhookOptions {
-  /** HMAC-SHA256 key; when set, every delivery carries `x-zoomwalk-signature: sha256=<hex of the body>`. */
+  /** HMAC-SHA256 key; when set, every delivery is signed (see signatureHeader). */
   readonly secret?: string;
   readonly allowPrivateUrls: boolean;
   /** Attempts in all (default 6: the first, then after about 2, 4, 8, 16 and 32 s ≈ one minute). */
@@ -17,44 +15,62 @@ export interface WebhookOptions {
   readonly log?: (message: string) => void;
 }
 
-/** The longest wait between two tries: the last backoff (32 s + jitter) fits, a Retry-After of an hour does not. */
-const MAX_DELAY_MS = 60_000;
-
 /** Six tries over about a minute, each given 10 s. */
 export const DEFAULT_WEBHOOK: Omit<WebhookOptions, 'allowPrivateUrls'> = { tries: 6, baseDelayMs: 2000, timeoutMs: 10_000 };
 
-/** The signature header value for a body, as receivers should recompute it. */
-export function signature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/**
+ * The `x-zoomwalk-signature` value for a body sent at `timestamp` (Unix seconds):
+ * `t=<timestamp>,v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`. The timestamp is signed with the
+ * body, so a receiver that refuses timestamps older than 5 minutes refuses replays.
+ */
+export function signatureHeader(secret: string, timestamp: number, body: string): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** The headers of one try: JSON, the job id (receivers dedupe on it) and, with a secret, the timestamp and signature. */
+export function webhookHeaders(jobId: string, body: string, secret: string | undefined, now = Date.now()): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'zoomwalk', 'x-zoomwalk-webhook-id': jobId };
+  if (secret) {
+    const t = Math.floor(now / 1000);
+    headers['x-zoomwalk-timestamp'] = String(t);
+    headers['x-zoomwalk-signature'] = signatureHeader(secret, t, body);
+  }
+  return headers;
+}
+
+/** The outcome of one try: delivered, or not (with the receiver's Retry-After, if any). */
+export interface WebhookTry {
+  readonly ok: boolean;
+  readonly retryAfter: string | null;
 }
 
 /**
- * POSTs `payload` as JSON to `url`, retrying with the shared backoff (src/http/retry.ts) on network
- * errors and non-2xx answers. Every non-2xx is retried, not only 429/5xx as for remote engines: a
- * receiver's 4xx is often a deploy in progress, and docs/server.md promises it. Resolves true once
- * delivered, false when every try failed; never throws, so a caller can fire and forget it without
- * holding up a render.
+ * POSTs `body` to `url` once, through the SSRF guard (the URL is checked again and names are
+ * checked at connect time). Every non-2xx counts as a failure to retry, not only 429/5xx as for
+ * remote engines: a receiver's 4xx is often a deploy in progress, and docs/server.md promises it.
+ * Never throws; `signal` ends it at once (shutdown).
  */
-export async function deliverWebhook(url: string, payload: unknown, o: WebhookOptions): Promise<boolean> {
-  const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'zoomwalk' };
-  if (o.secret) headers['x-zoomwalk-signature'] = signature(o.secret, body);
-  for (let attempt = 1; attempt <= o.tries; attempt++) {
-    let retryAfter: string | null = null;
-    const dispatcher = o.allowPrivateUrls ? undefined : guardedAgent('webhook');
-    try {
-      checkUrl(url, 'webhook', o.allowPrivateUrls);
-      const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs), ...(dispatcher ? { dispatcher } : {}) });
-      await res.body?.cancel();
-      if (res.status >= 200 && res.status < 300) return true;
-      retryAfter = res.headers.get('retry-after');
-      o.log?.(`webhook ${url}: attempt ${attempt}/${o.tries} answered HTTP ${res.status}`);
-    } catch (err) {
-      o.log?.(`webhook ${url}: attempt ${attempt}/${o.tries} failed: ${(err as Error).message}`);
-    } finally {
-      await dispatcher?.close();
-    }
-    if (attempt < o.tries) await sleep(retryDelay(attempt - 1, retryAfter, { baseMs: o.baseDelayMs, maxMs: MAX_DELAY_MS }));
+export async function tryWebhook(url: string, jobId: string, body: string, o: WebhookOptions, attempt: number, signal?: AbortSignal): Promise<WebhookTry> {
+  const dispatcher = o.allowPrivateUrls ? undefined : guardedAgent('webhook');
+  try {
+    checkUrl(url, 'webhook', o.allowPrivateUrls);
+    const timeout = AbortSignal.timeout(o.timeoutMs);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: webhookHeaders(jobId, body, o.secret),
+      body,
+      redirect: 'manual',
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
+    await res.body?.cancel();
+    if (res.status >= 200 && res.status < 300) return { ok: true, retryAfter: null };
+    o.log?.(`webhook ${url}: attempt ${attempt}/${o.tries} answered HTTP ${res.status}`);
+    return { ok: false, retryAfter: res.headers.get('retry-after') };
+  } catch (err) {
+    if (!signal?.aborted) o.log?.(`webhook ${url}: attempt ${attempt}/${o.tries} failed: ${(err as Error).message}`);
+    return { ok: false, retryAfter: null };
+  } finally {
+    await dispatcher?.close();
   }
-  return false;
 }

@@ -4,6 +4,7 @@ import { ValidationError, ZoomwalkError } from '../../errors.js';
 import { headerKey, requireKey } from '../auth.js';
 import { admitBytes, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
+import { visibleJob } from '../tenancy.js';
 import { type ApiContext, outputUrls, seedOf, submitSingle } from './context.js';
 
 /** BFL flux-tools outpainting: the input placed on a width×height canvas (centred, or at the reference offsets). */
@@ -58,12 +59,12 @@ export const bflApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     const bytes = await requestImageBytes(r.input_image, ctx.runner, undefined, 'input_image');
     const input = await admitBytes(bytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels }, 'input_image');
     const placement = { width: r.width, height: r.height, ...(r.reference_offset_x !== undefined ? { offsetX: r.reference_offset_x } : {}), ...(r.reference_offset_y !== undefined ? { offsetY: r.reference_offset_y } : {}) };
-    const job = await submitSingle(ctx, { placement, prompt: r.prompt, negativePrompt: '', seed: seedOf(r.seed), steps: r.steps, guidance: 7.5, format: r.output_format, count: 1 }, input, null);
+    const job = await submitSingle(ctx, req, { placement, prompt: r.prompt, negativePrompt: '', seed: seedOf(r.seed), steps: r.steps, guidance: 7.5, format: r.output_format, count: 1 }, input, null);
     return reply.send({ id: job.id, polling_url: `${ctx.base(req)}/v1/get_result?id=${job.id}` });
   });
 
   scope.get<{ Querystring: { id?: string } }>('/v1/get_result', async (req, reply) => {
-    const job = req.query.id ? await ctx.queue.get(req.query.id) : null;
+    const job = req.query.id ? await visibleJob(ctx.queue, req, req.query.id) : null;
     if (!job) return reply.code(404).send({ id: req.query.id ?? null, status: 'Task not found', result: null });
     const status = bflStatus(job);
     return reply.send({

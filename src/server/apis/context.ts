@@ -1,8 +1,10 @@
+import type { FastifyRequest } from 'fastify';
 import type { AuthConfig } from '../auth.js';
 import { outpaintJobRequest, type OutpaintJobSpec } from '../jobs/outpaint-request.js';
 import type { JobQueue, JobRecord } from '../jobs/types.js';
 import type { RunnerOptions } from '../runners/options.js';
 import { randomSeed } from '../../request/seed.js';
+import { callerOf } from '../tenancy.js';
 import { fileUrl, type BaseUrl } from '../urls.js';
 
 /** What every API plugin gets from the server (its Fastify plugin options). */
@@ -24,9 +26,9 @@ export function seedOf(v: number | null | undefined): number {
   return v === undefined || v === null || v <= 0 ? randomSeed() : v >>> 0;
 }
 
-/** Queues one single-outpaint job; `extra` holds the public fields stored with it. */
-export function submitSingle(ctx: ApiContext, spec: OutpaintJobSpec, input: string, mask: string | null, extra: Record<string, unknown> = {}): Promise<JobRecord> {
-  return ctx.queue.submit(outpaintJobRequest(spec, input, mask, extra));
+/** Queues one single-outpaint job owned by the request's caller; `extra` holds the public fields stored with it. */
+export function submitSingle(ctx: ApiContext, req: FastifyRequest, spec: OutpaintJobSpec, input: string, mask: string | null, extra: Record<string, unknown> = {}): Promise<JobRecord> {
+  return ctx.queue.submit(outpaintJobRequest(spec, input, mask, extra), callerOf(req).owner);
 }
 
 /** Public URLs of a finished job's files. */

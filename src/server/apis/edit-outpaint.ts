@@ -48,7 +48,7 @@ export const editOutpaintApi: FastifyPluginCallback<ApiContext> = (scope, ctx, d
     // creativity 0–1 is the share of refinement effort: 0 = quick quilt, 1 = all 50 steps.
     const steps = Math.max(1, Math.round(4 + (r.creativity ?? 0.35) * 46));
     const seed = seedOf(r.seed);
-    const job = await submitSingle(ctx, { placement: { left: r.left ?? 0, right: r.right ?? 0, up: r.up ?? 0, down: r.down ?? 0 }, prompt: r.prompt, negativePrompt: '', seed, steps, guidance: 7.5, format: r.output_format, count: 1 }, input, null);
+    const job = await submitSingle(ctx, req, { placement: { left: r.left ?? 0, right: r.right ?? 0, up: r.up ?? 0, down: r.down ?? 0 }, prompt: r.prompt, negativePrompt: '', seed, steps, guidance: 7.5, format: r.output_format, count: 1 }, input, null);
     const settled = await ctx.queue.waitFor(job.id, ctx.syncWaitMs);
     if (!settled || settled.status === 'queued' || settled.status === 'processing') return fail(reply, 504, `still rendering; job ${job.id}`);
     if (settled.status !== 'success') return fail(reply, 500, settled.error ?? settled.status);

@@ -10,6 +10,7 @@ import { sendGenericError } from '../error-reply.js';
 import { admitBytes, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
 import { v5Response } from '../responses.js';
+import { visibleJob } from '../tenancy.js';
 import { type ApiContext, seedOf, submitSingle } from './context.js';
 
 /** ModelsLab enterprise outpaint: the image centred on a width×height canvas (documented limits). */
@@ -50,6 +51,7 @@ export const modelslabEnterpriseApi: FastifyPluginCallback<ApiContext> = (scope,
     const seed = seedOf(r.seed);
     const job = await submitSingle(
       ctx,
+      req,
       { placement: { width: r.width, height: r.height }, prompt: r.prompt, negativePrompt: r.negative_prompt, seed, steps: r.num_inference_steps, guidance: r.guidance_scale, format: 'png', count: 1 },
       input,
       null,
@@ -60,7 +62,7 @@ export const modelslabEnterpriseApi: FastifyPluginCallback<ApiContext> = (scope,
   });
 
   scope.post<{ Params: { id: string } }>('/api/v1/enterprise/image_editing/fetch/:id', async (req, reply) => {
-    const job = await ctx.queue.get(req.params.id);
+    const job = await visibleJob(ctx.queue, req, req.params.id);
     if (!job) return reply.code(404).send({ status: 'error', message: `no job with id ${req.params.id}` });
     return reply.send(await enterpriseBody(job, ctx.base(req), ctx.runner.generationsDir));
   });

@@ -6,6 +6,7 @@ import { formInt, lowerCased, upperCased } from '../../request/zod-inputs.js';
 import { headerKey, requireKey } from '../auth.js';
 import { admitBytes, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
+import { visibleJob } from '../tenancy.js';
 import { type ApiContext, outputUrls, seedOf, submitSingle } from './context.js';
 import { readMultipart } from './multipart.js';
 
@@ -58,14 +59,14 @@ export const picsartApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) 
     const mask = maskBytes ? await admitBytes(maskBytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels }, 'mask') : null;
     const format = r.format === 'JPG' ? 'jpeg' : r.format === 'PNG' ? 'png' : 'webp';
     const placement = mask ? {} : { width: r.width!, height: r.height! };
-    const job = await submitSingle(ctx, { placement, prompt: r.prompt, negativePrompt: r.negative_prompt, seed: seedOf(r.seed), steps: 20, guidance: 7.5, format, count: r.count ?? 1 }, input, mask);
+    const job = await submitSingle(ctx, req, { placement, prompt: r.prompt, negativePrompt: r.negative_prompt, seed: seedOf(r.seed), steps: 20, guidance: 7.5, format, count: r.count ?? 1 }, input, mask);
     if (r.mode === 'async') return reply.code(202).send({ status: 'ACCEPTED', inference_id: job.id });
     const settled = (await ctx.queue.waitFor(job.id, ctx.syncWaitMs)) ?? job;
     return reply.send(body(settled, outputUrls(settled, ctx.base(req))));
   });
 
   scope.get<{ Params: { id: string } }>('/v1/painting/expand/inferences/:id', async (req, reply) => {
-    const job = await ctx.queue.get(req.params.id);
+    const job = await visibleJob(ctx.queue, req, req.params.id);
     if (!job) return error(reply, 404, `no inference ${req.params.id}`);
     return reply.send(body(job, outputUrls(job, ctx.base(req))));
   });

@@ -12,6 +12,7 @@ import { INPUT_FIELD, publicFields } from '../jobs/fields.js';
 import { outputNames } from '../outputs.js';
 import { v5Response } from '../responses.js';
 import { checkUrl } from '../ssrf.js';
+import { callerOf, visibleJob } from '../tenancy.js';
 import { fileUrl } from '../urls.js';
 import type { ApiContext } from './context.js';
 
@@ -40,7 +41,7 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     const stored = publicFields(body);
     // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
     const seed = request.seed ?? randomSeed();
-    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input });
+    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input }, callerOf(req).owner);
     const base = ctx.base(req);
     const future = outputNames(job.id, request.outputFormat, request.samples).map((name) => fileUrl(base, name));
     const settled = request.outputFormat === 'png' ? await ctx.queue.waitFor(job.id, ctx.syncWaitMs) : job;
@@ -48,7 +49,7 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
   });
 
   scope.post<{ Params: { id: string } }>('/api/v5/fetch/:id', async (req, reply) => {
-    const job = await ctx.queue.get(req.params.id);
+    const job = await visibleJob(ctx.queue, req, req.params.id);
     if (!job) return reply.code(404).send({ status: 'error', id: req.params.id, message: `no job with id ${req.params.id}` });
     return reply.send(v5Response(job, ctx.base(req)));
   });

@@ -1,14 +1,27 @@
 import { EventEmitter, once } from 'node:events';
 import PQueue from 'p-queue';
+import { DISK_FULL_JOB_MESSAGE, ensureFreeSpace, isDiskFull } from './disk-full.js';
 import { SqliteJobStore } from './sqlite-store.js';
-import type { JobQueue, JobRecord, JobRunner } from './types.js';
+import type { JobPage, JobPageQuery, JobQueue, JobRecord, JobRunner } from './types.js';
 
 /** Options of the in-process queue. */
 export interface EmbeddedQueueOptions {
   readonly dataDir: string;
   readonly concurrency: number;
   readonly run: JobRunner;
-  readonly onFinished?: (job: JobRecord) => void;
+  /** The store to use (the server shares its connection with the webhook outbox); default: one under dataDir. */
+  readonly store?: SqliteJobStore;
+  /** Submissions are refused (507) while less than this many bytes are free in dataDir (default 0). */
+  readonly minFreeBytes?: number;
+  /** A submission was refused after its images were stored: they go now, not at the next sweep. */
+  readonly onRejected?: (request: Record<string, unknown>) => void;
+  /**
+   * Once per job, when it ends (success, error or cancel). `persisted` is false when the disk was
+   * too full to record the end: the next start runs the job again, so it still needs its input.
+   */
+  readonly onFinished?: (job: JobRecord, persisted: boolean) => void;
+  /** When the run of a cancelled job has stopped: files it wrote after the cancel can go now. */
+  readonly afterCancel?: (job: JobRecord) => void;
   readonly log?: (message: string) => void;
 }
 
@@ -25,7 +38,7 @@ export class EmbeddedJobQueue implements JobQueue {
   private closed = false;
 
   constructor(private readonly opts: EmbeddedQueueOptions) {
-    this.store = new SqliteJobStore(opts.dataDir);
+    this.store = opts.store ?? new SqliteJobStore(opts.dataDir);
     this.queue = new PQueue({ concurrency: Math.max(1, opts.concurrency) });
     this.events.setMaxListeners(0);
     for (const job of this.store.unfinished()) {
@@ -35,10 +48,16 @@ export class EmbeddedJobQueue implements JobQueue {
   }
 
   // The store is synchronous (better-sqlite3); the interface is not, for queues that are.
-  submit(request: Record<string, unknown>): Promise<JobRecord> {
-    const job = this.store.create(request);
-    this.enqueue(job.id);
-    return Promise.resolve(job);
+  submit(request: Record<string, unknown>, owner: string | null = null): Promise<JobRecord> {
+    try {
+      ensureFreeSpace(this.opts.dataDir, 0, this.opts.minFreeBytes ?? 0);
+      const job = this.store.create(request, owner);
+      this.enqueue(job.id);
+      return Promise.resolve(job);
+    } catch (err) {
+      this.opts.onRejected?.(request);
+      return Promise.reject(err as Error);
+    }
   }
 
   get(id: string): Promise<JobRecord | null> {
@@ -47,6 +66,30 @@ export class EmbeddedJobQueue implements JobQueue {
 
   list(limit: number): Promise<JobRecord[]> {
     return Promise.resolve(this.store.list(limit));
+  }
+
+  page(query: JobPageQuery): Promise<JobPage> {
+    try {
+      return Promise.resolve(this.store.page(query));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+
+  finishedBefore(before: number, limit: number): Promise<JobRecord[]> {
+    return Promise.resolve(this.store.finishedBefore(before, limit));
+  }
+
+  inputsInUse(): Promise<Set<string>> {
+    return Promise.resolve(this.store.inputsInUse());
+  }
+
+  remove(id: string): Promise<void> {
+    const job = this.store.get(id);
+    // A queued or running job is never removed under its runner.
+    if (job && (job.status === 'queued' || job.status === 'processing' || this.running.has(id))) return Promise.resolve();
+    this.store.remove(id);
+    return Promise.resolve();
   }
 
   cancel(id: string): Promise<boolean> {
@@ -75,7 +118,8 @@ export class EmbeddedJobQueue implements JobQueue {
   }
 
   private enqueue(id: string): void {
-    void this.queue.add(() => this.execute(id));
+    // A failure outside the render (the store, a callback) is logged: it must never end the process.
+    this.queue.add(() => this.execute(id)).catch((err: unknown) => this.opts.log?.(`job ${id}: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   private async execute(id: string): Promise<void> {
@@ -91,17 +135,31 @@ export class EmbeddedJobQueue implements JobQueue {
       }
     } catch (err) {
       // A cancel or a shutdown is not a failure: the record says cancelled, or stays to be resumed.
-      if (!controller.signal.aborted) this.store.update(id, { status: 'error', error: err instanceof Error ? err.message : String(err) });
+      if (!controller.signal.aborted) this.store.update(id, { status: 'error', error: this.failure(id, err) });
     } finally {
       this.running.delete(id);
       // A cancel has already announced itself; a shutdown announces nothing.
       if (!this.closed && !controller.signal.aborted) this.finished(id);
+      else if (!this.closed) this.opts.afterCancel?.(this.store.get(id) ?? job);
     }
+  }
+
+  /** A failed job's message: "disk full" without the path when it ran out of space (the log has the detail). */
+  private failure(id: string, err: unknown): string {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!isDiskFull(err)) return message;
+    this.opts.log?.(`job ${id}: out of space: ${message}`);
+    return DISK_FULL_JOB_MESSAGE;
   }
 
   private finished(id: string): void {
     this.events.emit(id);
     const job = this.store.get(id);
-    if (job && job.status !== 'queued' && job.status !== 'processing') this.opts.onFinished?.(job);
+    if (!job || job.status === 'queued' || job.status === 'processing') return;
+    try {
+      this.opts.onFinished?.(job, !this.store.isHeld(id));
+    } catch (err) {
+      this.opts.log?.(`job ${id}: after finishing: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 }

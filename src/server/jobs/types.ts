@@ -15,6 +15,25 @@ export interface JobRecord {
   readonly generationTime: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** Who submitted it: a hash of the API key (tenancy.ts), never the key; null for a server without keys. */
+  readonly owner: string | null;
+}
+
+/** A job as the listing shows it: no request, no meta, no image. */
+export type JobSummary = Pick<JobRecord, 'id' | 'status' | 'progress' | 'error' | 'createdAt' | 'updatedAt'>;
+
+/** One page of the listing, newest first; `owner` undefined lists every owner's jobs (operators). */
+export interface JobPageQuery {
+  readonly owner?: string | null;
+  readonly limit: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+/** A page of jobs and the cursor of the next one (null on the last page). */
+export interface JobPage {
+  readonly jobs: JobSummary[];
+  readonly nextCursor: string | null;
 }
 
 /** Runs one job's render; resolves with its outputs and meta, throws on failure. */
@@ -25,11 +44,19 @@ export type JobRunner = (job: JobRecord, report: (progress: NonNullable<JobRecor
  * distributed queue (BullMQ on Redis) fits the same shape as the embedded one (in-process, SQLite).
  */
 export interface JobQueue {
-  /** Stores a queued job for `request` and schedules it. */
-  submit(request: Record<string, unknown>): Promise<JobRecord>;
+  /** Stores a queued job for `request`, owned by `owner` (see tenancy.ts), and schedules it. */
+  submit(request: Record<string, unknown>, owner?: string | null): Promise<JobRecord>;
   get(id: string): Promise<JobRecord | null>;
   /** The newest `limit` jobs, newest first. */
   list(limit: number): Promise<JobRecord[]>;
+  /** A page of small job rows, newest first (GET /api/jobs). */
+  page(query: JobPageQuery): Promise<JobPage>;
+  /** Finished jobs last updated before `before` (ms since the epoch), oldest first, at most `limit` (retention). */
+  finishedBefore(before: number, limit: number): Promise<JobRecord[]>;
+  /** Input file names that queued or running jobs still need (every other stored input is an orphan). */
+  inputsInUse(): Promise<Set<string>>;
+  /** Deletes a finished job's record (its files are the caller's to remove first). */
+  remove(id: string): Promise<void>;
   /** Cancels a queued or running job; false when it is unknown or already finished. */
   cancel(id: string): Promise<boolean>;
   /** Resolves once the job leaves queued/processing (or after `timeoutMs`). */

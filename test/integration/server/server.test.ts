@@ -249,7 +249,9 @@ describe('zoomwalk serve: webhooks', () => {
       for (let i = 0; i < 200 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
       expect(calls).toBe(3);
       const { body, signature } = received[0]!;
-      expect(signature).toBe(`sha256=${createHmac('sha256', 's3cret').update(body).digest('hex')}`);
+      // The signature covers a timestamp with the body (replay protection, docs/server.md).
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature ?? '') ?? [];
+      expect(v1).toBe(createHmac('sha256', 's3cret').update(`${t}.${body}`).digest('hex'));
       expect(JSON.parse(body)).toMatchObject({ status: 'success', id, track_id: 'order-42', output: [`${at}/generations/${id}.mp4`] });
     } finally {
       await app.close();
