@@ -11,6 +11,7 @@ import { picsartApi } from './apis/picsart.js';
 import { v5Api } from './apis/v5.js';
 import { sendGenericError } from './error-reply.js';
 import { removeInputs } from './input-image.js';
+import { limitJsonDepth } from './json-body.js';
 import { EmbeddedJobQueue } from './jobs/embedded-queue.js';
 import type { JobQueue } from './jobs/types.js';
 import type { ServerOptions } from './options.js';
@@ -42,10 +43,12 @@ export function buildServer(options: ServerOptions): { app: FastifyInstance; que
     fetchTimeoutMs: options.fetchTimeoutMs,
     ...(options.log ? { log: options.log } : {}),
     ...(options.fetchDispatcher ? { dispatcher: options.fetchDispatcher } : {}),
+    ...(options.dnsLookup ? { lookup: options.dnsLookup } : {}),
   };
   const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
+  limitJsonDepth(app);
   const base = baseUrlFor(options.publicUrl, () => app.server);
-  const hooks: WebhookOptions = { ...DEFAULT_WEBHOOK, ...options.webhook, allowPrivateUrls: options.allowPrivateUrls, ...(options.log ? { log: options.log } : {}) };
+  const hooks: WebhookOptions = { ...DEFAULT_WEBHOOK, ...options.webhook, allowPrivateUrls: options.allowPrivateUrls, ...(options.dnsLookup ? { lookup: options.dnsLookup } : {}), ...(options.log ? { log: options.log } : {}) };
   const queue = new EmbeddedJobQueue({
     dataDir: options.dataDir,
     concurrency: options.concurrency,

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LookupFunction } from 'node:net';
 import { fetch } from 'undici';
+import { ValidationError } from '../errors.js';
 import { retryDelay } from '../http/retry.js';
 import { checkUrl, guardedAgent } from './ssrf.js';
 
@@ -9,6 +11,8 @@ export interface WebhookOptions {
   /** HMAC-SHA256 key; when set, every delivery carries `x-zoomwalk-signature: sha256=<hex of the body>`. */
   readonly secret?: string;
   readonly allowPrivateUrls: boolean;
+  /** Resolves host names for the SSRF guard (default dns.lookup). */
+  readonly lookup?: LookupFunction;
   /** Attempts in all (default 6: the first, then after about 2, 4, 8, 16 and 32 s ≈ one minute). */
   readonly tries: number;
   /** The first wait, ms, doubled each retry with ±50 % jitter; a Retry-After answer wins (src/http/retry.ts). */
@@ -22,6 +26,11 @@ const MAX_DELAY_MS = 60_000;
 
 /** Six tries over about a minute, each given 10 s. */
 export const DEFAULT_WEBHOOK: Omit<WebhookOptions, 'allowPrivateUrls'> = { tries: 6, baseDelayMs: 2000, timeoutMs: 10_000 };
+
+/** True when the SSRF guard, not the network, stopped a delivery. */
+function refusedByGuard(err: unknown): boolean {
+  return err instanceof ValidationError || (err as { cause?: { code?: string } }).cause?.code === 'EPRIVATE';
+}
 
 /** The signature header value for a body, as receivers should recompute it. */
 export function signature(secret: string, body: string): string {
@@ -41,7 +50,8 @@ export async function deliverWebhook(url: string, payload: unknown, o: WebhookOp
   if (o.secret) headers['x-zoomwalk-signature'] = signature(o.secret, body);
   for (let attempt = 1; attempt <= o.tries; attempt++) {
     let retryAfter: string | null = null;
-    const dispatcher = o.allowPrivateUrls ? undefined : guardedAgent('webhook');
+    // Always guarded: link-local and metadata addresses are refused even with allowPrivateUrls.
+    const dispatcher = guardedAgent('webhook', o.allowPrivateUrls, o.lookup);
     try {
       checkUrl(url, 'webhook', o.allowPrivateUrls);
       const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs), ...(dispatcher ? { dispatcher } : {}) });
@@ -51,6 +61,8 @@ export async function deliverWebhook(url: string, payload: unknown, o: WebhookOp
       o.log?.(`webhook ${url}: attempt ${attempt}/${o.tries} answered HTTP ${res.status}`);
     } catch (err) {
       o.log?.(`webhook ${url}: attempt ${attempt}/${o.tries} failed: ${(err as Error).message}`);
+      // The guard refused the URL or what its name resolves to: another try would be refused too.
+      if (refusedByGuard(err)) return false;
     } finally {
       await dispatcher?.close();
     }

@@ -1,4 +1,7 @@
+import { ValidationError } from '../../errors.js';
+import { placeOnCanvas } from '../../request/outpaint-options.js';
 import type { AuthConfig } from '../auth.js';
+import type { AdmittedImage } from '../input-image.js';
 import { outpaintJobRequest, type OutpaintJobSpec } from '../jobs/outpaint-request.js';
 import type { JobQueue, JobRecord } from '../jobs/types.js';
 import type { RunnerOptions } from '../runners/options.js';
@@ -24,9 +27,21 @@ export function seedOf(v: number | null | undefined): number {
   return v === undefined || v === null || v <= 0 ? randomSeed() : v >>> 0;
 }
 
-/** Queues one single-outpaint job; `extra` holds the public fields stored with it. */
-export function submitSingle(ctx: ApiContext, spec: OutpaintJobSpec, input: string, mask: string | null, extra: Record<string, unknown> = {}): Promise<JobRecord> {
-  return ctx.queue.submit(outpaintJobRequest(spec, input, mask, extra));
+/**
+ * Queues one single-outpaint job once its canvas is known to be valid for the admitted image (a
+ * 4xx now, not a failed job later); `fields` renames the placement's fields to the API's own
+ * (`offset_x` → `reference_offset_x`); `extra` holds the public fields stored with it.
+ */
+export function submitSingle(ctx: ApiContext, spec: OutpaintJobSpec, input: AdmittedImage, mask: AdmittedImage | null, extra: Record<string, unknown> = {}, fields: Record<string, string> = {}): Promise<JobRecord> {
+  if (!mask) {
+    try {
+      placeOnCanvas(input.width, input.height, spec.placement);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      throw new ValidationError(err.issues.map((i) => ({ path: fields[i.path] ?? i.path, message: i.message })));
+    }
+  }
+  return ctx.queue.submit(outpaintJobRequest(spec, input.name, mask?.name ?? null, extra));
 }
 
 /** Public URLs of a finished job's files. */

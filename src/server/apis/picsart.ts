@@ -1,9 +1,10 @@
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ValidationError, ZoomwalkError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import { parseOrThrow } from '../../request/issue-messages.js';
 import { formInt, lowerCased, upperCased } from '../../request/zod-inputs.js';
 import { headerKey, requireKey } from '../auth.js';
+import { clientError } from '../error-reply.js';
 import { admitBytes, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
 import { type ApiContext, outputUrls, seedOf, submitSingle } from './context.js';
@@ -42,7 +43,9 @@ export const picsartApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) 
   requireKey(scope, ctx.auth, (req) => headerKey(req, 'x-picsart-api-key'), () => ({ detail: 'invalid or missing X-Picsart-API-Key header', code: 401 }));
   // The client's mistakes in this API's shape (a 400); anything else goes to the server's generic handler.
   scope.setErrorHandler((err, _req, reply) => {
-    if (err instanceof ZoomwalkError && err.kind === 'validation') return error(reply, 400, err.message);
+    // Picsart answers every invalid parameter with 400; other client errors (413, 415) keep their status.
+    const client = clientError(err);
+    if (client) return error(reply, client.status === 422 ? 400 : client.status, client.message);
     throw err;
   });
 

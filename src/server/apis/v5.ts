@@ -1,5 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { ValidationError } from '../../errors.js';
+import { checkEngineOptions } from '../../engines/registry.js';
 import { isInlineImage } from '../../image/load.js';
 import { getPreset } from '../../presets/shipped.js';
 import { applyPreset } from '../../request/presets.js';
@@ -11,7 +12,7 @@ import { admitInput } from '../input-image.js';
 import { INPUT_FIELD, publicFields } from '../jobs/fields.js';
 import { outputNames } from '../outputs.js';
 import { v5Response } from '../responses.js';
-import { checkUrl } from '../ssrf.js';
+import { checkUrl, resolveAndCheck } from '../ssrf.js';
 import { fileUrl } from '../urls.js';
 import type { ApiContext } from './context.js';
 
@@ -34,13 +35,15 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     else if (!isInlineImage(request.image)) {
       throw new ValidationError([{ path: 'image', message: 'must be an http(s) URL, a data:image URI or base64' }]);
     }
-    if (request.webhook) checkUrl(request.webhook, 'webhook', ctx.allowPrivateUrls);
+    // The walk's engine takes only the engine_options it declares (never size, steps or batch size).
+    checkEngineOptions(request.engine ?? (typeof ctx.runner.engine === 'string' ? ctx.runner.engine : ctx.runner.engine.name), request.engineOptions);
+    if (request.webhook) await resolveAndCheck(request.webhook, 'webhook', ctx.allowPrivateUrls, ctx.runner.lookup);
     const input = await admitInput(request.image, ctx.runner.inputsDir, { ...ctx.runner, maxPixels: ctx.maxPixels });
     // The key is not kept, and a client cannot set the server's own fields.
     const stored = publicFields(body);
     // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
     const seed = request.seed ?? randomSeed();
-    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input });
+    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input.name });
     const base = ctx.base(req);
     const future = outputNames(job.id, request.outputFormat, request.samples).map((name) => fileUrl(base, name));
     const settled = request.outputFormat === 'png' ? await ctx.queue.waitFor(job.id, ctx.syncWaitMs) : job;
