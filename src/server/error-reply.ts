@@ -8,15 +8,21 @@ export interface ClientError {
   readonly issues: readonly ValidationIssue[];
 }
 
+/** A validation ZoomwalkError (a bad field, image, URL or body) as its `httpStatus` and fields; null for anything else. What each API plugin maps into its own body. */
+export function validationError(err: unknown): ClientError | null {
+  if (err instanceof ValidationError) return { status: err.httpStatus, message: err.message, issues: err.issues };
+  if (err instanceof ZoomwalkError && err.kind === 'validation') return { status: err.httpStatus, message: err.message, issues: [] };
+  return null;
+}
+
 /**
  * The client's mistake an error stands for, or null for a failure of the server's own: validation
  * ZoomwalkErrors answer their `httpStatus`, Fastify's own 4xx (body too large, malformed JSON,
  * unsupported media type, multipart limits) keep theirs.
  */
 export function clientError(err: unknown): ClientError | null {
-  if (err instanceof ValidationError) return { status: err.httpStatus, message: err.message, issues: err.issues };
-  if (err instanceof ZoomwalkError) return err.kind === 'validation' ? { status: err.httpStatus, message: err.message, issues: [] } : null;
-  if (!(err instanceof Error)) return null;
+  const validation = validationError(err);
+  if (validation || err instanceof ZoomwalkError || !(err instanceof Error)) return validation;
   const { code, statusCode } = err as Partial<FastifyError>;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, message: 'request body too large', issues: [] };
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (err instanceof SyntaxError && statusCode === 400)) {

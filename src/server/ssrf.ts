@@ -14,8 +14,8 @@ export function isPrivateAddress(address: string): boolean {
 
 /** Why an address is refused, or null when `allowPrivate` lets it through. */
 function refusal(cls: AddressClass, allowPrivate: boolean): string | null {
-  if (cls === 'forbidden') return 'a link-local or cloud-metadata address (always refused)';
-  if (cls === 'private' && !allowPrivate) return 'a private or loopback address';
+  if (cls !== 'public' && !allowPrivate) return 'a private or loopback address';
+  if (cls === 'forbidden') return 'a link-local or cloud-metadata address, refused even with --allow-private-urls';
   return null;
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { headerKey, requireKey } from '../auth.js';
-import { clientError } from '../error-reply.js';
+import { validationError } from '../error-reply.js';
 import { admitBytes, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
 import { type ApiContext, outputUrls, seedOf, submitSingle } from './context.js';
@@ -32,7 +32,7 @@ interface DetailItem {
 /** BFL's error items for a client's mistake: zod's own messages per field, one item per refused field, or one for the body; null otherwise. */
 function detailItems(err: unknown): { status: number; detail: DetailItem[] } | null {
   if (err instanceof z.ZodError) return { status: 422, detail: err.issues.map((i) => ({ loc: ['body', ...i.path.map((p) => (typeof p === 'number' ? p : String(p)))], msg: i.message, type: i.code })) };
-  const client = clientError(err);
+  const client = validationError(err);
   if (!client) return null;
   const items = client.issues.length > 0 ? client.issues.map((i) => ({ loc: ['body', ...(i.path ? [i.path] : [])], msg: i.message, type: 'value_error' })) : [{ loc: ['body'], msg: client.message, type: 'value_error' }];
   return { status: client.status, detail: items };

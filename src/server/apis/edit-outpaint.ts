@@ -4,7 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { parseOrThrow } from '../../request/issue-messages.js';
 import { formInt, formNum } from '../../request/zod-inputs.js';
 import { keyOf, requireKey } from '../auth.js';
-import { clientError } from '../error-reply.js';
+import { validationError } from '../error-reply.js';
 import { admitBytes } from '../input-image.js';
 import { type ApiContext, outputUrls, seedOf, submitSingle } from './context.js';
 import { readMultipart } from './multipart.js';
@@ -34,7 +34,7 @@ export const editOutpaintApi: FastifyPluginCallback<ApiContext> = (scope, ctx, d
   requireKey(scope, ctx.auth, (req) => keyOf(req.headers, null), () => ({ code: 401, message: 'invalid or missing API key (Authorization: Bearer or x-key)', data: null }));
   // The client's mistakes in this API's shape; anything else goes to the server's generic handler.
   scope.setErrorHandler((err, _req, reply) => {
-    const client = clientError(err);
+    const client = validationError(err);
     if (client) return fail(reply, client.status, client.message);
     throw err;
   });

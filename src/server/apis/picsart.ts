@@ -4,7 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { parseOrThrow } from '../../request/issue-messages.js';
 import { formInt, lowerCased, upperCased } from '../../request/zod-inputs.js';
 import { headerKey, requireKey } from '../auth.js';
-import { clientError } from '../error-reply.js';
+import { validationError } from '../error-reply.js';
 import { admitBytes, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
 import { type ApiContext, outputUrls, seedOf, submitSingle } from './context.js';
@@ -43,8 +43,8 @@ export const picsartApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) 
   requireKey(scope, ctx.auth, (req) => headerKey(req, 'x-picsart-api-key'), () => ({ detail: 'invalid or missing X-Picsart-API-Key header', code: 401 }));
   // The client's mistakes in this API's shape (a 400); anything else goes to the server's generic handler.
   scope.setErrorHandler((err, _req, reply) => {
-    // Picsart answers every invalid parameter with 400; other client errors (413, 415) keep their status.
-    const client = clientError(err);
+    // Picsart answers every invalid parameter with 400; a body it cannot read is a 400 too.
+    const client = validationError(err);
     if (client) return error(reply, client.status === 422 ? 400 : client.status, client.message);
     throw err;
   });
