@@ -61,13 +61,13 @@ export async function outpaintCommand(file: string, flags: OutpaintFlags, signal
   const seed = intFlag('seed', flags.seed);
   const steps = intFlag('steps', flags.steps);
   const output = flags.output ?? join('out', `${basename(file, extname(file))}-outpaint.png`);
+  const image = localImagePath(file);
+  const maskPath = flags.mask ? localImagePath(flags.mask) : null;
+  refuseOverwrite([output], [...(image ? [{ what: 'the input image', path: image }] : []), ...(maskPath ? [{ what: 'the mask', path: maskPath }] : [])]);
   // The format follows the extension (saveImage): one sharp writes, or a refusal before any work.
   if (!IMAGE_EXTENSIONS.includes(extensionOf(output))) {
     throw new UsageError(`-o "${output}": the extension must be one of ${IMAGE_EXTENSIONS.map((e) => `.${e}`).join(', ')} (the image format is taken from it)`);
   }
-  const image = localImagePath(file);
-  const maskPath = flags.mask ? localImagePath(flags.mask) : null;
-  refuseOverwrite([output], [...(image ? [{ what: 'the input image', path: image }] : []), ...(maskPath ? [{ what: 'the mask', path: maskPath }] : [])]);
   const mask = flags.mask ? await decodeImage(await readImageSource(flags.mask, undefined, signal)) : undefined;
   const result = await outpaint(file, {
     ...placement,

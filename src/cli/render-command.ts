@@ -72,15 +72,16 @@ export async function renderCommand(file: string, flags: RenderFlags, signal: Ab
   // Validate before choosing the default output name, which depends on the format.
   const request = resolveRequest(withFormat, getPreset, options);
   const output = flags.output ?? join('out', `${basename(file === '-' ? 'zoomwalk' : file, extname(file))}.${request.outputFormat}`);
-  const ext = extensionOf(output);
-  if (ext !== request.outputFormat) {
-    throw new UsageError(`-o "${output}": the extension ${ext ? `".${ext}"` : '(none)'} does not match the output format ${request.outputFormat}; name it .${request.outputFormat}, or set output_format to the one you want`);
-  }
+  // Refusing to overwrite an input comes first: it is the worse mistake.
   const image = localImagePath(request.image);
   refuseOverwrite(
     Array.from({ length: request.samples }, (_, n) => samplePath(output, n, request.samples)),
     [...(file === '-' ? [] : [{ what: 'the request file', path: file }]), ...(image ? [{ what: "the request's image", path: image }] : [])],
   );
+  const ext = extensionOf(output);
+  if (ext !== request.outputFormat) {
+    throw new UsageError(`-o "${output}": the extension ${ext ? `".${ext}"` : '(none)'} does not match the output format ${request.outputFormat}; name it .${request.outputFormat}, or set output_format to the one you want`);
+  }
   const crf = integerFlag('crf', flags.crf);
   const view = progressView();
   try {
