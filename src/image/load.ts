@@ -109,6 +109,8 @@ export interface ImageCheck {
   readonly width: number;
   readonly height: number;
   readonly format: string;
+  /** It has an alpha channel: its transparent pixels are to be generated. */
+  readonly hasAlpha: boolean;
 }
 
 /**
@@ -130,7 +132,7 @@ export async function checkImage(bytes: Buffer, maxPixels: number): Promise<Imag
   } catch (err) {
     throw new ImageLoadError(`is not an image that can be decoded (${(err as Error).message})`, { cause: err });
   }
-  return { width: autoOrient?.width ?? width, height: autoOrient?.height ?? height, format: meta.format ?? 'unknown' };
+  return { width: autoOrient?.width ?? width, height: autoOrient?.height ?? height, format: meta.format ?? 'unknown', hasAlpha: meta.hasAlpha === true };
 }
 
 /** Decodes and cover-crops (centre) an image to exactly width×height RGB: content is never stretched. */

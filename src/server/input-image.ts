@@ -26,11 +26,12 @@ export interface InputLimits {
   readonly maxPixels: number;
 }
 
-/** A stored input image: its name under the inputs directory and its upright size. */
+/** A stored input image: its name under the inputs directory, its upright size, and whether it has alpha. */
 export interface AdmittedImage {
   readonly name: string;
   readonly width: number;
   readonly height: number;
+  readonly hasAlpha: boolean;
 }
 
 const DATA_URI = /^data:[^,]*;base64,/i;
@@ -68,10 +69,10 @@ export async function checkInputImage(bytes: Buffer, o: InputLimits, field = 'im
 
 /** Checks uploaded or fetched bytes (every pixel decodable, within the pixel limit) and stores them. */
 export async function admitBytes(bytes: Buffer, inputsDir: string, o: InputLimits, field = 'image'): Promise<AdmittedImage> {
-  const { width, height } = await checkInputImage(bytes, o, field);
+  const { width, height, hasAlpha } = await checkInputImage(bytes, o, field);
   const name = `${randomUUID()}.img`;
   await writeFile(join(inputsDir, name), bytes);
-  return { name, width, height };
+  return { name, width, height, hasAlpha };
 }
 
 /** The path of a stored input: a flat name under the inputs directory, whatever the record says. */
@@ -90,4 +91,9 @@ export function removeInputs(inputsDir: string, job: JobRecord): void {
     const name = job.request[field];
     if (typeof name === 'string') rmSync(inputPath(inputsDir, name), { force: true });
   }
+}
+
+/** Removes stored inputs of a request refused after they were admitted, so no orphan is left. */
+export function discardInputs(inputsDir: string, ...images: readonly (AdmittedImage | null)[]): void {
+  for (const image of images) if (image) rmSync(inputPath(inputsDir, image.name), { force: true });
 }

@@ -5,7 +5,7 @@ import { parseOrThrow } from '../../request/issue-messages.js';
 import { formInt, lowerCased, upperCased } from '../../request/zod-inputs.js';
 import { headerKey, requireKey } from '../auth.js';
 import { validationError } from '../error-reply.js';
-import { admitBytes, requestImageBytes } from '../input-image.js';
+import { admitBytes, discardInputs, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
 import { type ApiContext, outputUrls, seedOf, submitSingle } from './context.js';
 import { readMultipart } from './multipart.js';
@@ -58,7 +58,12 @@ export const picsartApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) 
     const maskBytes = files['mask'] ?? (r.mask_url ? await requestImageBytes(r.mask_url, ctx.runner, undefined, 'mask_url') : null);
     if (!maskBytes && (r.width === undefined || r.height === undefined)) throw new ValidationError([{ path: 'width', message: 'width and height are required without a mask' }]);
     const input = await admitBytes(imageBytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels });
-    const mask = maskBytes ? await admitBytes(maskBytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels }, 'mask') : null;
+    const mask = maskBytes
+      ? await admitBytes(maskBytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels }, 'mask').catch((err: unknown) => {
+          discardInputs(ctx.runner.inputsDir, input);
+          throw err;
+        })
+      : null;
     const format = r.format === 'JPG' ? 'jpeg' : r.format === 'PNG' ? 'png' : 'webp';
     const placement = mask ? {} : { width: r.width!, height: r.height! };
     const job = await submitSingle(ctx, { placement, prompt: r.prompt, negativePrompt: r.negative_prompt, seed: seedOf(r.seed), steps: 20, guidance: 7.5, format, count: r.count ?? 1 }, input, mask);

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer, DEFAULT_SERVER_OPTIONS, type JobQueue } from '../../../src/server/index.js';
+import { multipartBody } from '../../helpers/multipart-body.js';
 import { orientation6Jpeg, quadrantColours, rgbOf, uprightError } from '../../helpers/orientation.js';
 
 /** Made-up names and what they resolve to: no real DNS query is ever made. */
@@ -56,20 +57,8 @@ function postJson(app: FastifyInstance, url: string, body: unknown, headers: Rec
   return app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
-/** A multipart body of text fields and image files. */
-function multipart(fields: Record<string, string>, files: Record<string, Buffer>): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----zoomwalk-test-boundary';
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  for (const [k, v] of Object.entries(files)) {
-    parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"; filename="${k}.bin"\r\ncontent-type: application/octet-stream\r\n\r\n`), v, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
 function postForm(app: FastifyInstance, url: string, fields: Record<string, string>, files: Record<string, Buffer>, headers: Record<string, string>) {
-  const m = multipart(fields, files);
+  const m = multipartBody(fields, files);
   return app.inject({ method: 'POST', url, headers: { ...m.headers, ...headers }, payload: m.payload });
 }
 
