@@ -20,6 +20,7 @@ export interface ErrorCodeInfo {
 export const ERROR_CODES = {
   ZW_INVALID_REQUEST: { kind: 'validation', exitCode: 2, httpStatus: 422, meaning: 'one or more request fields are invalid; each issue names the field and the limit' },
   ZW_USAGE: { kind: 'validation', exitCode: 2, httpStatus: 400, meaning: 'bad command-line arguments or an unreadable request file' },
+  ZW_BAD_BODY: { kind: 'validation', exitCode: 2, httpStatus: 400, meaning: 'the request body cannot be read: malformed or too deeply nested JSON' },
   ZW_UNKNOWN_ENGINE: { kind: 'validation', exitCode: 2, httpStatus: 422, meaning: 'the named engine is not registered (or not enabled on this server)' },
   ZW_UNKNOWN_PRESET: { kind: 'validation', exitCode: 2, httpStatus: 422, meaning: 'the named preset does not exist' },
   ZW_ENGINE_CONFIG: { kind: 'validation', exitCode: 2, httpStatus: 422, meaning: 'an engine was chosen but lacks its URL or API key' },

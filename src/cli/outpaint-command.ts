@@ -4,6 +4,7 @@ import { decodeImage, readImageSource } from '../image/load.js';
 import { saveImage } from '../image/save.js';
 import { outpaint } from '../render/outpaint.js';
 import { UsageError } from '../errors.js';
+import { extensionOf, localImagePath, refuseOverwrite } from './output-check.js';
 
 /** Flags of `zoomwalk outpaint`, as commander parses them (strings). */
 export interface OutpaintFlags {
@@ -25,6 +26,9 @@ export interface OutpaintFlags {
   steps?: string;
   json?: boolean;
 }
+
+/** Extensions `zoomwalk outpaint` writes, each in its own format. */
+const IMAGE_EXTENSIONS: readonly string[] = ['png', 'jpg', 'jpeg', 'webp'];
 
 function intFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -56,8 +60,15 @@ export async function outpaintCommand(file: string, flags: OutpaintFlags, signal
   }
   const seed = intFlag('seed', flags.seed);
   const steps = intFlag('steps', flags.steps);
-  const mask = flags.mask ? await decodeImage(await readImageSource(flags.mask, undefined, signal)) : undefined;
   const output = flags.output ?? join('out', `${basename(file, extname(file))}-outpaint.png`);
+  const image = localImagePath(file);
+  const maskPath = flags.mask ? localImagePath(flags.mask) : null;
+  refuseOverwrite([output], [...(image ? [{ what: 'the input image', path: image }] : []), ...(maskPath ? [{ what: 'the mask', path: maskPath }] : [])]);
+  // The format follows the extension (saveImage): one sharp writes, or a refusal before any work.
+  if (!IMAGE_EXTENSIONS.includes(extensionOf(output))) {
+    throw new UsageError(`-o "${output}": the extension must be one of ${IMAGE_EXTENSIONS.map((e) => `.${e}`).join(', ')} (the image format is taken from it)`);
+  }
+  const mask = flags.mask ? await decodeImage(await readImageSource(flags.mask, undefined, signal)) : undefined;
   const result = await outpaint(file, {
     ...placement,
     ...(mask ? { mask } : {}),

@@ -1,4 +1,4 @@
-import { UnknownNameError } from '../errors.js';
+import { UnknownNameError, ValidationError } from '../errors.js';
 import { classicalEngine } from './classical/index.js';
 import { mirrorEngine } from './mirror.js';
 import { a1111Engine } from './remote/a1111.js';
@@ -19,10 +19,26 @@ export const DEFAULT_ENGINE = 'classical';
 const BUILT_IN: readonly EngineDefinition[] = [mirrorEngine, classicalEngine, iopaintEngine, a1111Engine, comfyuiEngine, bflEngine, modelslabEngine, picsartEngine, aithrivingEngine];
 
 const factories = new Map<string, EngineFactory>(BUILT_IN.map((d) => [d.name, d.create]));
+const optionNames = new Map<string, readonly string[]>(BUILT_IN.map((d) => [d.name, d.options ?? []]));
 
-/** Adds or replaces an engine factory (for adapters and tests). */
-export function registerEngine(name: string, factory: EngineFactory): void {
+/** Adds or replaces an engine factory (for adapters and tests), with the `engine_options` a request may give it. */
+export function registerEngine(name: string, factory: EngineFactory, options: readonly string[] = []): void {
   factories.set(name, factory);
+  optionNames.set(name, options);
+}
+
+/**
+ * Refuses request `engine_options` the named engine does not declare (422 naming each option and
+ * the allowed ones), so a request cannot override what the walk fixes. An engine unknown to the
+ * registry (an instance the caller built) is not checked: it never receives `engine_options`.
+ */
+export function checkEngineOptions(name: string, given: Record<string, unknown> | null | undefined): void {
+  const allowed = optionNames.get(name);
+  if (!given || !allowed) return;
+  const bad = Object.keys(given).filter((k) => !allowed.includes(k));
+  if (bad.length === 0) return;
+  const which = allowed.length > 0 ? `the options of engine "${name}" are ${allowed.join(', ')}` : `engine "${name}" takes no engine_options`;
+  throw new ValidationError(bad.map((k) => ({ path: `engine_options.${k}`, message: `is not accepted; ${which}` })));
 }
 
 /** Names of the registered engines, sorted. */

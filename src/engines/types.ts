@@ -43,8 +43,13 @@ export interface EngineOptions {
 /** Builds an engine from the options a caller (CLI, server, library) gives. */
 export type EngineFactory = (options: EngineOptions) => OutpaintEngine | Promise<OutpaintEngine>;
 
-/** An engine as the registry lists it: the name callers pick it by, and its factory. */
+/** An engine as the registry lists it: the name callers pick it by, its factory, and the request options it takes. */
 export interface EngineDefinition {
   readonly name: string;
   readonly create: EngineFactory;
+  /**
+   * The `engine_options` a request may set (passed as `extra`): service tuning only, never what
+   * the walk fixes (size, batch size, steps, seed, prompt, mask). Absent: the engine takes none.
+   */
+  readonly options?: readonly string[];
 }

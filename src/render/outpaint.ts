@@ -2,7 +2,7 @@ import { EngineError, ValidationError } from '../errors.js';
 import { createEngine, DEFAULT_ENGINE, type EngineOptions } from '../engines/registry.js';
 import { restoreKnown } from '../engines/known-pixels.js';
 import type { OutpaintEngine } from '../engines/types.js';
-import { decodeImage, readImageSource } from '../image/load.js';
+import { decodeInput, readImageSource } from '../image/load.js';
 import { createImage, type RawImage } from '../image/raw.js';
 import { DEFAULTS, defaultOverlap } from '../request/limits.js';
 import { randomSeed } from '../request/seed.js';
@@ -12,6 +12,8 @@ import { placeOnCanvas, type PlacementOptions } from '../request/outpaint-option
 export interface OutpaintOptions extends PlacementOptions {
   /** Generate where this mask (same size as the image) is white, instead of growing the canvas. */
   readonly mask?: RawImage;
+  /** Image-sized, 255 where the image is transparent: those pixels are generated too (filled in when `image` is decoded here). */
+  readonly transparent?: Uint8Array | null;
   readonly engine?: OutpaintEngine | string;
   /** Settings for a named engine (a remote service's URL, key, extra fields). */
   readonly engineOptions?: Omit<EngineOptions, 'warn'>;
@@ -27,7 +29,26 @@ export interface OutpaintOptions extends PlacementOptions {
 }
 
 /** Builds the canvas and mask: the image placed, everything else to generate. */
-export function outpaintCanvas(image: RawImage, options: PlacementOptions & { mask?: RawImage }): { canvas: RawImage; mask: Uint8Array } {
+export function outpaintCanvas(image: RawImage, options: PlacementOptions & { mask?: RawImage; transparent?: Uint8Array | null }): { canvas: RawImage; mask: Uint8Array } {
+  const { canvas, mask } = placed(image, options);
+  const t = options.transparent;
+  if (t) {
+    // Transparent pixels are generated wherever the image lands on the canvas.
+    const place = options.mask ? { x: 0, y: 0 } : placeOnCanvas(image.width, image.height, options);
+    for (let y = 0; y < image.height; y++) {
+      const cy = y + place.y;
+      if (cy < 0 || cy >= canvas.height) continue;
+      for (let x = 0; x < image.width; x++) {
+        const cx = x + place.x;
+        if (t[y * image.width + x] && cx >= 0 && cx < canvas.width) mask[cy * canvas.width + cx] = 255;
+      }
+    }
+  }
+  return { canvas, mask };
+}
+
+/** The canvas and mask before transparency: the mask's white, or everything off the placed image. */
+function placed(image: RawImage, options: PlacementOptions & { mask?: RawImage }): { canvas: RawImage; mask: Uint8Array } {
   if (options.mask) {
     const m = options.mask;
     if (m.width !== image.width || m.height !== image.height) {
@@ -53,8 +74,8 @@ export function outpaintCanvas(image: RawImage, options: PlacementOptions & { ma
 
 /** Outpaints one image (a RawImage, or a path / URL / data URI) and returns the result and the seed used. */
 export async function outpaint(image: RawImage | string, options: OutpaintOptions = {}): Promise<{ image: RawImage; seed: number; engine: string }> {
-  const input = typeof image === 'string' ? await decodeImage(await readImageSource(image, undefined, options.signal)) : image;
-  const { canvas, mask } = outpaintCanvas(input, options);
+  const decoded = typeof image === 'string' ? await decodeInput(await readImageSource(image, undefined, options.signal)) : { image, transparent: options.transparent ?? null };
+  const { canvas, mask } = outpaintCanvas(decoded.image, { ...options, transparent: decoded.transparent });
   if (!mask.includes(0)) throw new ValidationError([{ path: 'mask', message: 'covers every pixel; nothing is left to outpaint from' }]);
   const seed = options.seed ?? randomSeed();
   const owns = typeof options.engine !== 'object';

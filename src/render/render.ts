@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { throwIfAborted } from '../errors.js';
-import { createEngine, DEFAULT_ENGINE } from '../engines/registry.js';
-import { decodeFitted, readImageSource } from '../image/load.js';
+import { checkEngineOptions, createEngine, DEFAULT_ENGINE } from '../engines/registry.js';
+import { decodeInput, readImageSource } from '../image/load.js';
 import { getPreset } from '../presets/shipped.js';
 import { resolveRequest } from '../request/resolve.js';
 import { randomSeed } from '../request/seed.js';
@@ -10,6 +10,7 @@ import { planWalk } from '../walk/plan.js';
 import type { RenderOptions, RenderOutput, RenderResult } from './options.js';
 import { ProgressTracker } from './progress.js';
 import { renderSample } from './sample.js';
+import { fillTransparent } from './transparent.js';
 
 /** The file of sample `index` (0-based) when a render writes `samples` outputs to `output`. */
 export function samplePath(output: string, index: number, samples: number): string {
@@ -23,19 +24,24 @@ export async function render(body: unknown, options: RenderOptions): Promise<Ren
   const started = performance.now();
   const request = resolveRequest(body, getPreset, options);
   const plan = planWalk(request);
+  const engineName = typeof options.engine === 'object' ? options.engine.name : (options.engine ?? request.engine ?? DEFAULT_ENGINE);
+  checkEngineOptions(engineName, request.engineOptions);
   const bytes = options.imageBytes ?? (await readImageSource(request.image, options.loadLimits, options.signal));
-  const input = await decodeFitted(bytes, request.width, request.height, options.loadLimits);
+  const decoded = await decodeInput(bytes, options.loadLimits, { cover: { width: request.width, height: request.height } });
   throwIfAborted(options.signal);
 
   const warn = options.onWarning ?? (() => undefined);
   const ownsEngine = typeof options.engine !== 'object';
   const engineOptions = { ...(request.engineOptions ? { extra: request.engineOptions } : {}), ...options.engineOptions, warn };
-  const engine = typeof options.engine === 'object' ? options.engine : await createEngine(options.engine ?? request.engine ?? DEFAULT_ENGINE, engineOptions);
+  const engine = typeof options.engine === 'object' ? options.engine : await createEngine(engineName, engineOptions);
   const baseSeed = request.seed ?? randomSeed();
+  let input = decoded.image;
   const isVideo = request.outputFormat !== 'png';
   const tracker = new ProgressTracker(request.samples, plan.steps.length, isVideo ? plan.totalFrames : 0, options.onProgress);
   const outputs: RenderOutput[] = [];
   try {
+    // A transparent input: its transparent pixels are outpainted once, and the walk starts from the result.
+    if (decoded.transparent) input = await fillTransparent(engine, decoded.image, decoded.transparent, request, baseSeed, options.signal);
     await mkdir(dirname(options.output), { recursive: true });
     for (let n = 0; n < request.samples; n++) {
       tracker.sample = n;

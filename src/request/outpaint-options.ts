@@ -55,7 +55,7 @@ export function placeOnCanvas(imageWidth: number, imageHeight: number, o: Placem
     placement = { width: imageWidth + left + right, height: imageHeight + up + down, x: left, y: up };
   }
   if (issues.length === 0 && (placement.width > max || placement.height > max)) {
-    issues.push({ path: 'width', message: `the canvas would be ${placement.width}×${placement.height}; the maximum side is ${max}` });
+    issues.push({ path: placement.width > max ? 'width' : 'height', message: `the canvas would be ${placement.width}×${placement.height}; the maximum side is ${max}` });
   }
   const overlapsX = placement.x < placement.width && placement.x + imageWidth > 0;
   const overlapsY = placement.y < placement.height && placement.y + imageHeight > 0;

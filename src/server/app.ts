@@ -13,6 +13,7 @@ import { sendGenericError } from './error-reply.js';
 import { acquireDataLock } from './data-lock.js';
 import { releaseOnFailure } from './input-image.js';
 import { type JobDirs, removeJobFiles, removeStoredInputs } from './jobs/cleanup.js';
+import { limitJsonDepth } from './json-body.js';
 import { EmbeddedJobQueue } from './jobs/embedded-queue.js';
 import { OutboxStore } from './jobs/outbox-store.js';
 import { SqliteJobStore } from './jobs/sqlite-store.js';
@@ -62,10 +63,12 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
     fetchTimeoutMs: options.fetchTimeoutMs,
     ...(options.log ? { log: options.log } : {}),
     ...(options.fetchDispatcher ? { dispatcher: options.fetchDispatcher } : {}),
+    ...(options.dnsLookup ? { lookup: options.dnsLookup } : {}),
   };
   const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
+  limitJsonDepth(app);
   const base = baseUrlFor(options.publicUrl, () => app.server);
-  const hooks: WebhookOptions = { ...DEFAULT_WEBHOOK, ...options.webhook, allowPrivateUrls: options.allowPrivateUrls, ...(options.log ? { log: options.log } : {}) };
+  const hooks: WebhookOptions = { ...DEFAULT_WEBHOOK, ...options.webhook, allowPrivateUrls: options.allowPrivateUrls, ...(options.dnsLookup ? { lookup: options.dnsLookup } : {}), ...(options.log ? { log: options.log } : {}) };
   const dirs: JobDirs = { generationsDir, inputsDir, checkpointsDir };
   const store = new SqliteJobStore(options.dataDir);
   // Deliveries are stored when a job ends and made from the outbox: never lost on a restart, never held up a render.

@@ -2,11 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import type { LookupFunction } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
-import sharp from 'sharp';
 import { ImageLoadError, ValidationError } from '../errors.js';
-import { inlineImageBytes } from '../image/load.js';
+import { checkImage, type ImageCheck } from '../image/load.js';
 import { ensureFreeSpace, orDiskFull } from './jobs/disk-full.js';
 import { guardedFetch } from './ssrf.js';
 
@@ -17,6 +18,8 @@ export interface ImageFetchOptions {
   readonly fetchTimeoutMs: number;
   /** Replaces the SSRF-guarded agent for URL fetches (tests route them to a mock); URL checks still apply. */
   readonly dispatcher?: Dispatcher;
+  /** Resolves host names for the SSRF guard (default dns.lookup; tests inject one). */
+  readonly lookup?: LookupFunction;
 }
 
 /** Limits an input image must meet before a job is queued. */
@@ -24,12 +27,27 @@ export interface InputLimits {
   readonly maxPixels: number;
 }
 
-/** Image bytes of a request: fetched through the SSRF guard, or decoded from base64. */
+/** A stored input image: its name under the inputs directory, its upright size, and whether it has alpha. */
+export interface AdmittedImage {
+  readonly name: string;
+  readonly width: number;
+  readonly height: number;
+  readonly hasAlpha: boolean;
+}
+
+const DATA_URI = /^data:[^,]*;base64,/i;
+const BASE64 = /^[A-Za-z0-9+/=_\s-]*$/;
+
+/** Image bytes of a request: fetched through the SSRF guard, or decoded from a data URI or base64; anything else is a 4xx. */
 export async function requestImageBytes(image: string, o: ImageFetchOptions, signal?: AbortSignal, field = 'image'): Promise<Buffer> {
   if (/^https?:\/\//i.test(image)) {
-    return guardedFetch(image, { field, allowPrivate: o.allowPrivateUrls, maxBytes: o.maxImageBytes, timeoutMs: o.fetchTimeoutMs, ...(signal ? { signal } : {}), ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}) });
+    return guardedFetch(image, { field, allowPrivate: o.allowPrivateUrls, maxBytes: o.maxImageBytes, timeoutMs: o.fetchTimeoutMs, ...(signal ? { signal } : {}), ...(o.dispatcher ? { dispatcher: o.dispatcher } : {}), ...(o.lookup ? { lookup: o.lookup } : {}) });
   }
-  return inlineImageBytes(image);
+  const payload = DATA_URI.test(image) ? image.slice(image.indexOf(',') + 1) : image;
+  if (!BASE64.test(payload)) throw new ValidationError([{ path: field, message: 'must be an http(s) URL, a data:image URI or base64' }]);
+  const bytes = Buffer.from(payload, 'base64');
+  if (bytes.length === 0) throw new ValidationError([{ path: field, message: 'holds no image data (empty base64)' }]);
+  return bytes;
 }
 
 /**
@@ -37,24 +55,23 @@ export async function requestImageBytes(image: string, o: ImageFetchOptions, sig
  * is a decodable picture within the pixel limit (no decompression bombs), and stores it for the job:
  * a bad image is a 4xx now, not a failed job later, and a restart never fetches it again.
  */
-export async function admitInput(image: string, inputsDir: string, o: ImageFetchOptions & InputLimits, field = 'image'): Promise<string> {
+export async function admitInput(image: string, inputsDir: string, o: ImageFetchOptions & InputLimits, field = 'image'): Promise<AdmittedImage> {
   return admitBytes(await requestImageBytes(image, o, undefined, field), inputsDir, o, field);
 }
 
-/** Checks uploaded or fetched bytes (decodable, within the pixel limit) and stores them; returns the stored name. */
-export async function admitBytes(bytes: Buffer, inputsDir: string, o: InputLimits, field = 'image'): Promise<string> {
-  let meta: sharp.Metadata;
+/** The image's upright size once every pixel decoded within the limit; a 4xx naming the field otherwise. */
+export async function checkInputImage(bytes: Buffer, o: InputLimits, field = 'image'): Promise<ImageCheck> {
   try {
-    // Header only: a 20,000² PNG is refused without decoding a pixel.
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    return await checkImage(bytes, o.maxPixels);
   } catch (err) {
-    throw new ValidationError([{ path: field, message: `is not an image that can be decoded (${(err as Error).message})` }]);
+    throw new ValidationError([{ path: field, message: (err as Error).message }]);
   }
-  const { width = 0, height = 0 } = meta;
-  if (width * height > o.maxPixels) {
-    throw new ValidationError([{ path: field, message: `${width}×${height} is ${width * height} pixels; the limit is ${o.maxPixels}` }]);
-  }
-  return storeInput(bytes, inputsDir);
+}
+
+/** Checks uploaded or fetched bytes (every pixel decodable, within the pixel limit) and stores them. */
+export async function admitBytes(bytes: Buffer, inputsDir: string, o: InputLimits, field = 'image'): Promise<AdmittedImage> {
+  const { width, height, hasAlpha } = await checkInputImage(bytes, o, field);
+  return { name: await storeInput(bytes, inputsDir), width, height, hasAlpha };
 }
 
 /**
@@ -114,4 +131,9 @@ export async function readInput(inputsDir: string, name: string): Promise<Buffer
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ImageLoadError('the stored input image of this job is gone; submit the request again', { cause: err });
     throw err;
   }
+}
+
+/** Removes stored inputs of a request refused after they were admitted, so no orphan is left. */
+export function discardInputs(inputsDir: string, ...images: readonly (AdmittedImage | null)[]): void {
+  for (const image of images) if (image) rmSync(inputPath(inputsDir, image.name), { force: true });
 }

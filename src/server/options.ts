@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { OutpaintEngine } from '../engines/types.js';
 import type { AuthConfig } from './auth.js';
@@ -27,6 +28,8 @@ export interface ServerOptions {
   readonly minFreeBytes?: number;
   /** For tests: where URL fetches go instead of the network (see ImageFetchOptions.dispatcher). */
   readonly fetchDispatcher?: Dispatcher;
+  /** Resolves host names for the SSRF guard (images and webhooks); default dns.lookup. Tests inject one. */
+  readonly dnsLookup?: LookupFunction;
   readonly log?: (message: string) => void;
 }
 

@@ -77,7 +77,7 @@ export class WebhookOutbox {
     // A try cut short by the shutdown is not counted: it is made again after the restart.
     if (this.closed && !result.ok) return;
     if (result.ok) return this.store.record(entry, { attempts: attempt, nextAt: entry.nextAt, state: 'delivered' });
-    if (attempt >= this.o.tries) {
+    if (attempt >= this.o.tries || result.refused) {
       this.o.log?.(`webhook ${entry.url}: giving up on job ${entry.jobId} after ${attempt} attempts`);
       return this.store.record(entry, { attempts: attempt, nextAt: entry.nextAt, state: 'failed' });
     }

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { fetch } from 'undici';
+import type { LookupFunction } from 'node:net';
+import { fetch, type Dispatcher } from 'undici';
+import { ValidationError } from '../errors.js';
 import { checkUrl, guardedAgent } from './ssrf.js';
 
 /** How webhooks are delivered. */
@@ -7,6 +9,10 @@ export interface WebhookOptions {
   /** HMAC-SHA256 key; when set, every delivery is signed (see signatureHeader). */
   readonly secret?: string;
   readonly allowPrivateUrls: boolean;
+  /** Resolves host names for the SSRF guard (default dns.lookup). */
+  readonly lookup?: LookupFunction;
+  /** For tests: replaces the SSRF-guarded agent (the URL itself is still checked). */
+  readonly dispatcher?: Dispatcher;
   /** Attempts in all (default 6: the first, then after about 2, 4, 8, 16 and 32 s ≈ one minute). */
   readonly tries: number;
   /** The first wait, ms, doubled each retry with ±50 % jitter; a Retry-After answer wins (src/http/retry.ts). */
@@ -42,6 +48,13 @@ export function webhookHeaders(jobId: string, body: string, secret: string | und
 export interface WebhookTry {
   readonly ok: boolean;
   readonly retryAfter: string | null;
+  /** The SSRF guard refused the URL or what its name resolves to: another try would be refused too. */
+  readonly refused?: boolean;
+}
+
+/** True when the SSRF guard, not the network, stopped a delivery. */
+function refusedByGuard(err: unknown): boolean {
+  return err instanceof ValidationError || (err as { cause?: { code?: string } }).cause?.code === 'EPRIVATE';
 }
 
 /**
@@ -51,7 +64,9 @@ export interface WebhookTry {
  * Never throws; `signal` ends it at once (shutdown).
  */
 export async function tryWebhook(url: string, jobId: string, body: string, o: WebhookOptions, attempt: number, signal?: AbortSignal): Promise<WebhookTry> {
-  const dispatcher = o.allowPrivateUrls ? undefined : guardedAgent('webhook');
+  // Always guarded: link-local and metadata addresses are refused even with allowPrivateUrls.
+  const guard = o.dispatcher ? null : guardedAgent('webhook', o.allowPrivateUrls, o.lookup);
+  const dispatcher = o.dispatcher ?? guard;
   try {
     checkUrl(url, 'webhook', o.allowPrivateUrls);
     const timeout = AbortSignal.timeout(o.timeoutMs);
@@ -69,8 +84,8 @@ export async function tryWebhook(url: string, jobId: string, body: string, o: We
     return { ok: false, retryAfter: res.headers.get('retry-after') };
   } catch (err) {
     if (!signal?.aborted) o.log?.(`webhook ${url}: attempt ${attempt}/${o.tries} failed: ${(err as Error).message}`);
-    return { ok: false, retryAfter: null };
+    return { ok: false, retryAfter: null, ...(refusedByGuard(err) ? { refused: true } : {}) };
   } finally {
-    await dispatcher?.close();
+    await guard?.close();
   }
 }

@@ -69,6 +69,7 @@ export function createA1111Engine(o: A1111Options): OutpaintEngine {
 /** `a1111` in the registry: ZOOMWALK_A1111_URL (default a local WebUI on port 7860), ZOOMWALK_A1111_KEY as "user:password". */
 export const a1111Engine: EngineDefinition = {
   name: 'a1111',
+  options: ['sampler_name', 'scheduler', 'denoising_strength', 'inpainting_fill', 'mask_blur', 'restore_faces', 'styles'],
   create(o) {
     const s = remoteSettings('a1111', o, { url: 'http://127.0.0.1:7860', needsKey: false });
     // An A1111 started with --api-auth user:password takes ZOOMWALK_A1111_KEY as "user:password".

@@ -81,6 +81,7 @@ export function createAithrivingEngine(o: AithrivingOptions): OutpaintEngine {
 /** `aithriving` in the registry: ZOOMWALK_AITHRIVING_URL and ZOOMWALK_AITHRIVING_KEY (both required), `creativity` from `extra`. */
 export const aithrivingEngine: EngineDefinition = {
   name: 'aithriving',
+  options: ['creativity'],
   create(o) {
     const s = remoteSettings('aithriving', o, { needsKey: true });
     const creativity = o.extra?.['creativity'];

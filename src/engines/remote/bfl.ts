@@ -98,6 +98,7 @@ export function createBflEngine(o: BflOptions): OutpaintEngine {
 /** `bfl` in the registry: ZOOMWALK_BFL_KEY (required), ZOOMWALK_BFL_URL (default https://api.bfl.ai), `mode` and `safety_tolerance` from `extra`. */
 export const bflEngine: EngineDefinition = {
   name: 'bfl',
+  options: ['mode', 'safety_tolerance'],
   create(o) {
     const s = remoteSettings('bfl', o, { url: 'https://api.bfl.ai', needsKey: true });
     const mode = o.extra?.['mode'];

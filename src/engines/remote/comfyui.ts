@@ -142,6 +142,7 @@ export function createComfyuiEngine(o: ComfyuiOptions): OutpaintEngine {
 /** `comfyui` in the registry: ZOOMWALK_COMFYUI_URL (default a local ComfyUI on port 8188), the checkpoint from `extra` or ZOOMWALK_COMFYUI_CHECKPOINT. */
 export const comfyuiEngine: EngineDefinition = {
   name: 'comfyui',
+  options: ['checkpoint'],
   create(o) {
     const s = remoteSettings('comfyui', o, { url: 'http://127.0.0.1:8188', needsKey: false });
     const checkpoint = o.extra?.['checkpoint'] ?? process.env['ZOOMWALK_COMFYUI_CHECKPOINT'];

@@ -41,6 +41,7 @@ export function createIopaintEngine(o: IopaintOptions): OutpaintEngine {
 /** `iopaint` in the registry: ZOOMWALK_IOPAINT_URL, default a local IOPaint on port 8080. */
 export const iopaintEngine: EngineDefinition = {
   name: 'iopaint',
+  options: ['sd_sampler', 'sd_strength', 'sd_match_histograms', 'hd_strategy', 'ldm_sampler', 'cv2_flag', 'cv2_radius'],
   create(o) {
     const s = remoteSettings('iopaint', o, { url: 'http://127.0.0.1:8080', needsKey: false });
     return createIopaintEngine({ url: s.url, ...(o.extra ? { extra: o.extra } : {}), ...(o.log ? { log: o.log } : {}) });

@@ -1,7 +1,7 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
-import { ValidationError, ZoomwalkError } from '../../errors.js';
 import { headerKey, requireKey } from '../auth.js';
+import { validationError } from '../error-reply.js';
 import { admitBytes, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
 import { visibleJob } from '../tenancy.js';
@@ -12,8 +12,8 @@ const schema = z.object({
   input_image: z.string().min(1),
   width: z.number().int().min(64).max(2048),
   height: z.number().int().min(64).max(2048),
-  reference_offset_x: z.number().int().optional(),
-  reference_offset_y: z.number().int().optional(),
+  reference_offset_x: z.number().int().min(-2048).max(2048).optional(),
+  reference_offset_y: z.number().int().min(-2048).max(2048).optional(),
   auto_crop: z.boolean().default(false),
   prompt: z.string().default(''),
   seed: z.number().int().nullable().optional(),
@@ -30,14 +30,13 @@ interface DetailItem {
   readonly type: string;
 }
 
-/** BFL's validation error items: zod's own messages per field, or one item for a refused input image. */
-function detailItems(err: unknown): DetailItem[] | null {
-  if (err instanceof z.ZodError) return err.issues.map((i) => ({ loc: ['body', ...i.path.map((p) => (typeof p === 'number' ? p : String(p)))], msg: i.message, type: i.code }));
-  if (err instanceof ZoomwalkError && err.kind === 'validation') {
-    const field = err instanceof ValidationError ? (err.issues[0]?.path ?? 'input_image') : 'input_image';
-    return [{ loc: ['body', field], msg: err.message, type: 'value_error' }];
-  }
-  return null;
+/** BFL's error items for a client's mistake: zod's own messages per field, one item per refused field, or one for the body; null otherwise. */
+function detailItems(err: unknown): { status: number; detail: DetailItem[] } | null {
+  if (err instanceof z.ZodError) return { status: 422, detail: err.issues.map((i) => ({ loc: ['body', ...i.path.map((p) => (typeof p === 'number' ? p : String(p)))], msg: i.message, type: i.code })) };
+  const client = validationError(err);
+  if (!client) return null;
+  const items = client.issues.length > 0 ? client.issues.map((i) => ({ loc: ['body', ...(i.path ? [i.path] : [])], msg: i.message, type: 'value_error' })) : [{ loc: ['body'], msg: client.message, type: 'value_error' }];
+  return { status: client.status, detail: items };
 }
 
 function bflStatus(job: JobRecord): string {
@@ -49,8 +48,8 @@ export const bflApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
   requireKey(scope, ctx.auth, (req) => headerKey(req, 'x-key'), () => ({ detail: 'Invalid or missing x-key header' }));
   // Validation errors as 422 {detail: [...]}; anything else goes to the server's generic handler.
   scope.setErrorHandler((err, _req, reply) => {
-    const detail = detailItems(err);
-    if (detail) return reply.code(422).send({ detail });
+    const items = detailItems(err);
+    if (items) return reply.code(items.status).send({ detail: items.detail });
     throw err;
   });
 
@@ -59,7 +58,8 @@ export const bflApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     const bytes = await requestImageBytes(r.input_image, ctx.runner, undefined, 'input_image');
     const input = await admitBytes(bytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels }, 'input_image');
     const placement = { width: r.width, height: r.height, ...(r.reference_offset_x !== undefined ? { offsetX: r.reference_offset_x } : {}), ...(r.reference_offset_y !== undefined ? { offsetY: r.reference_offset_y } : {}) };
-    const job = await submitSingle(ctx, req, { placement, prompt: r.prompt, negativePrompt: '', seed: seedOf(r.seed), steps: r.steps, guidance: 7.5, format: r.output_format, count: 1 }, input, null);
+    const spec = { placement, prompt: r.prompt, negativePrompt: '', seed: seedOf(r.seed), steps: r.steps, guidance: 7.5, format: r.output_format, count: 1 };
+    const job = await submitSingle(ctx, req, spec, input, null, {}, { offset_x: 'reference_offset_x', offset_y: 'reference_offset_y' });
     return reply.send({ id: job.id, polling_url: `${ctx.base(req)}/v1/get_result?id=${job.id}` });
   });
 

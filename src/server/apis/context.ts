@@ -1,5 +1,10 @@
 import type { FastifyRequest } from 'fastify';
+import { ValidationError } from '../../errors.js';
+import { decodeInput, DEFAULT_LOAD_LIMITS } from '../../image/load.js';
+import { outpaintCanvas } from '../../render/outpaint.js';
+import { placeOnCanvas } from '../../request/outpaint-options.js';
 import type { AuthConfig } from '../auth.js';
+import { type AdmittedImage, discardInputs, readInput } from '../input-image.js';
 import { outpaintJobRequest, type OutpaintJobSpec } from '../jobs/outpaint-request.js';
 import type { JobQueue, JobRecord } from '../jobs/types.js';
 import type { RunnerOptions } from '../runners/options.js';
@@ -26,9 +31,31 @@ export function seedOf(v: number | null | undefined): number {
   return v === undefined || v === null || v <= 0 ? randomSeed() : v >>> 0;
 }
 
-/** Queues one single-outpaint job owned by the request's caller; `extra` holds the public fields stored with it. */
-export function submitSingle(ctx: ApiContext, req: FastifyRequest, spec: OutpaintJobSpec, input: string, mask: string | null, extra: Record<string, unknown> = {}): Promise<JobRecord> {
-  return ctx.queue.submit(outpaintJobRequest(spec, input, mask, extra), callerOf(req).owner);
+/**
+ * Queues one single-outpaint job, owned by the request's caller, once its canvas is known to be valid for the admitted image (a
+ * 4xx now, not a failed job later); `fields` renames the placement's fields to the API's own
+ * (`offset_x` → `reference_offset_x`); `extra` holds the public fields stored with it.
+ */
+export async function submitSingle(ctx: ApiContext, req: FastifyRequest, spec: OutpaintJobSpec, input: AdmittedImage, mask: AdmittedImage | null, extra: Record<string, unknown> = {}, fields: Record<string, string> = {}): Promise<JobRecord> {
+  try {
+    if (!mask) placeOnCanvas(input.width, input.height, spec.placement);
+    // A mask or transparency may leave nothing known: the runner's own canvas, built now, says so.
+    if (mask || input.hasAlpha) await checkSomethingKnown(ctx, spec, input, mask);
+  } catch (err) {
+    discardInputs(ctx.runner.inputsDir, input, mask);
+    if (!(err instanceof ValidationError)) throw err;
+    throw new ValidationError(err.issues.map((i) => ({ path: fields[i.path] ?? i.path, message: i.message })));
+  }
+  return ctx.queue.submit(outpaintJobRequest(spec, input.name, mask?.name ?? null, extra), callerOf(req).owner);
+}
+
+/** Refuses a single outpaint whose mask and transparent pixels together cover the whole canvas, as the job would. */
+async function checkSomethingKnown(ctx: ApiContext, spec: OutpaintJobSpec, input: AdmittedImage, mask: AdmittedImage | null): Promise<void> {
+  const limits = { ...DEFAULT_LOAD_LIMITS, maxPixels: ctx.maxPixels };
+  const decoded = await decodeInput(await readInput(ctx.runner.inputsDir, input.name), limits);
+  const m = mask ? (await decodeInput(await readInput(ctx.runner.inputsDir, mask.name), limits, { fill: { width: input.width, height: input.height } })).image : undefined;
+  const canvas = outpaintCanvas(decoded.image, { ...spec.placement, ...(m ? { mask: m } : {}), transparent: decoded.transparent });
+  if (!canvas.mask.includes(0)) throw new ValidationError([{ path: mask ? 'mask' : 'image', message: 'with its transparent pixels, leaves nothing known to outpaint from' }]);
 }
 
 /** Public URLs of a finished job's files. */

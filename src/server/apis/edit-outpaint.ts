@@ -1,9 +1,10 @@
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ValidationError, ZoomwalkError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import { parseOrThrow } from '../../request/issue-messages.js';
 import { formInt, formNum } from '../../request/zod-inputs.js';
 import { keyOf, requireKey } from '../auth.js';
+import { validationError } from '../error-reply.js';
 import { admitBytes } from '../input-image.js';
 import { type ApiContext, outputUrls, seedOf, submitSingle } from './context.js';
 import { readMultipart } from './multipart.js';
@@ -33,7 +34,8 @@ export const editOutpaintApi: FastifyPluginCallback<ApiContext> = (scope, ctx, d
   requireKey(scope, ctx.auth, (req) => keyOf(req.headers, null), () => ({ code: 401, message: 'invalid or missing API key (Authorization: Bearer or x-key)', data: null }));
   // The client's mistakes in this API's shape; anything else goes to the server's generic handler.
   scope.setErrorHandler((err, _req, reply) => {
-    if (err instanceof ZoomwalkError && err.kind === 'validation') return fail(reply, 422, err.message);
+    const client = validationError(err);
+    if (client) return fail(reply, client.status, client.message);
     throw err;
   });
 
@@ -48,7 +50,8 @@ export const editOutpaintApi: FastifyPluginCallback<ApiContext> = (scope, ctx, d
     // creativity 0–1 is the share of refinement effort: 0 = quick quilt, 1 = all 50 steps.
     const steps = Math.max(1, Math.round(4 + (r.creativity ?? 0.35) * 46));
     const seed = seedOf(r.seed);
-    const job = await submitSingle(ctx, req, { placement: { left: r.left ?? 0, right: r.right ?? 0, up: r.up ?? 0, down: r.down ?? 0 }, prompt: r.prompt, negativePrompt: '', seed, steps, guidance: 7.5, format: r.output_format, count: 1 }, input, null);
+    const spec = { placement: { left: r.left ?? 0, right: r.right ?? 0, up: r.up ?? 0, down: r.down ?? 0 }, prompt: r.prompt, negativePrompt: '', seed, steps, guidance: 7.5, format: r.output_format, count: 1 };
+    const job = await submitSingle(ctx, req, spec, input, null, {}, { width: 'left/right', height: 'up/down' });
     const settled = await ctx.queue.waitFor(job.id, ctx.syncWaitMs);
     if (!settled || settled.status === 'queued' || settled.status === 'processing') return fail(reply, 504, `still rendering; job ${job.id}`);
     if (settled.status !== 'success') return fail(reply, 500, settled.error ?? settled.status);

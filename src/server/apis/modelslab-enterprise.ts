@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyPluginCallback } from 'fastify';
-import sharp from 'sharp';
 import { z } from 'zod';
 import { parseOrThrow } from '../../request/issue-messages.js';
 import { flag, int, num, numeric } from '../../request/zod-inputs.js';
 import { keyOf, requireKey } from '../auth.js';
 import { sendGenericError } from '../error-reply.js';
-import { admitBytes, requestImageBytes } from '../input-image.js';
+import { decodeInput, DEFAULT_LOAD_LIMITS } from '../../image/load.js';
+import { encodePng } from '../../image/save.js';
+import { admitBytes, checkInputImage, requestImageBytes } from '../input-image.js';
+import { resolveAndCheck } from '../ssrf.js';
 import type { JobRecord } from '../jobs/types.js';
 import { v5Response } from '../responses.js';
 import { visibleJob } from '../tenancy.js';
@@ -41,11 +43,13 @@ export const modelslabEnterpriseApi: FastifyPluginCallback<ApiContext> = (scope,
 
   scope.post('/api/v1/enterprise/image_editing/outpaint', async (req, reply) => {
     const r = parseOrThrow(schema, req.body);
+    if (r.webhook) await resolveAndCheck(r.webhook, 'webhook', ctx.allowPrivateUrls, ctx.runner.lookup);
     let bytes = await requestImageBytes(r.image, ctx.runner);
-    const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => ({ width: 0, height: 0 }));
-    // A picture larger than the canvas is scaled down to fit inside it, so there is something to outpaint.
-    if ((meta.width ?? 0) * (meta.height ?? 0) <= ctx.maxPixels && ((meta.width ?? 0) > r.width || (meta.height ?? 0) > r.height)) {
-      bytes = await sharp(bytes).resize(Math.max(1, r.width - 2 * r.overlap_width), Math.max(1, r.height - 2 * r.overlap_width), { fit: 'inside' }).png().toBuffer();
+    const size = await checkInputImage(bytes, { maxPixels: ctx.maxPixels });
+    // A picture larger than the canvas (upright, by its EXIF orientation) is scaled down to fit inside it, so there is something to outpaint.
+    if (size.width > r.width || size.height > r.height) {
+      const inside = { width: Math.max(1, r.width - 2 * r.overlap_width), height: Math.max(1, r.height - 2 * r.overlap_width) };
+      bytes = await encodePng(await decodeInput(bytes, { ...DEFAULT_LOAD_LIMITS, maxPixels: ctx.maxPixels }, { inside }));
     }
     const input = await admitBytes(bytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels });
     const seed = seedOf(r.seed);

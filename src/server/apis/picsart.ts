@@ -1,10 +1,11 @@
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ValidationError, ZoomwalkError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import { parseOrThrow } from '../../request/issue-messages.js';
 import { formInt, lowerCased, upperCased } from '../../request/zod-inputs.js';
 import { headerKey, requireKey } from '../auth.js';
-import { admitBytes, requestImageBytes } from '../input-image.js';
+import { validationError } from '../error-reply.js';
+import { admitBytes, discardInputs, requestImageBytes } from '../input-image.js';
 import type { JobRecord } from '../jobs/types.js';
 import { visibleJob } from '../tenancy.js';
 import { type ApiContext, outputUrls, seedOf, submitSingle } from './context.js';
@@ -43,7 +44,9 @@ export const picsartApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) 
   requireKey(scope, ctx.auth, (req) => headerKey(req, 'x-picsart-api-key'), () => ({ detail: 'invalid or missing X-Picsart-API-Key header', code: 401 }));
   // The client's mistakes in this API's shape (a 400); anything else goes to the server's generic handler.
   scope.setErrorHandler((err, _req, reply) => {
-    if (err instanceof ZoomwalkError && err.kind === 'validation') return error(reply, 400, err.message);
+    // Picsart answers every invalid parameter with 400; a body it cannot read is a 400 too.
+    const client = validationError(err);
+    if (client) return error(reply, client.status === 422 ? 400 : client.status, client.message);
     throw err;
   });
 
@@ -56,7 +59,12 @@ export const picsartApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) 
     const maskBytes = files['mask'] ?? (r.mask_url ? await requestImageBytes(r.mask_url, ctx.runner, undefined, 'mask_url') : null);
     if (!maskBytes && (r.width === undefined || r.height === undefined)) throw new ValidationError([{ path: 'width', message: 'width and height are required without a mask' }]);
     const input = await admitBytes(imageBytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels });
-    const mask = maskBytes ? await admitBytes(maskBytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels }, 'mask') : null;
+    const mask = maskBytes
+      ? await admitBytes(maskBytes, ctx.runner.inputsDir, { maxPixels: ctx.maxPixels }, 'mask').catch((err: unknown) => {
+          discardInputs(ctx.runner.inputsDir, input);
+          throw err;
+        })
+      : null;
     const format = r.format === 'JPG' ? 'jpeg' : r.format === 'PNG' ? 'png' : 'webp';
     const placement = mask ? {} : { width: r.width!, height: r.height! };
     const job = await submitSingle(ctx, req, { placement, prompt: r.prompt, negativePrompt: r.negative_prompt, seed: seedOf(r.seed), steps: 20, guidance: 7.5, format, count: r.count ?? 1 }, input, mask);

@@ -1,20 +1,30 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { ValidationError } from '../../errors.js';
-import { isInlineImage } from '../../image/load.js';
+import { checkEngineOptions } from '../../engines/registry.js';
+import { decodeInput, DEFAULT_LOAD_LIMITS, isInlineImage } from '../../image/load.js';
 import { getPreset } from '../../presets/shipped.js';
 import { applyPreset } from '../../request/presets.js';
 import { randomSeed } from '../../request/seed.js';
 import { validateWalkRequest } from '../../request/validate.js';
 import { keyOf, requireKey } from '../auth.js';
 import { sendGenericError } from '../error-reply.js';
-import { admitInput } from '../input-image.js';
+import { type AdmittedImage, admitInput, discardInputs, readInput } from '../input-image.js';
 import { INPUT_FIELD, publicFields } from '../jobs/fields.js';
 import { outputNames } from '../outputs.js';
 import { v5Response } from '../responses.js';
-import { checkUrl } from '../ssrf.js';
+import { checkUrl, resolveAndCheck } from '../ssrf.js';
 import { callerOf, visibleJob } from '../tenancy.js';
 import { fileUrl } from '../urls.js';
 import type { ApiContext } from './context.js';
+
+/** Refuses a walk whose input, cover-fitted as the render will fit it, is transparent everywhere (its first keyframe would have nothing known). */
+async function checkNotAllTransparent(input: AdmittedImage, width: number, height: number, ctx: ApiContext): Promise<void> {
+  const decoded = await decodeInput(await readInput(ctx.runner.inputsDir, input.name), { ...DEFAULT_LOAD_LIMITS, maxPixels: ctx.maxPixels }, { cover: { width, height } });
+  if (decoded.transparent && !decoded.transparent.includes(0)) {
+    discardInputs(ctx.runner.inputsDir, input);
+    throw new ValidationError([{ path: 'image', message: 'is transparent everywhere; nothing is left to outpaint from' }]);
+  }
+}
 
 /** POST /api/v5/outpaint and POST /api/v5/fetch/:id: the public walk contract; key in the body, x-key or Bearer. */
 export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
@@ -35,13 +45,16 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     else if (!isInlineImage(request.image)) {
       throw new ValidationError([{ path: 'image', message: 'must be an http(s) URL, a data:image URI or base64' }]);
     }
-    if (request.webhook) checkUrl(request.webhook, 'webhook', ctx.allowPrivateUrls);
+    // The walk's engine takes only the engine_options it declares (never size, steps or batch size).
+    checkEngineOptions(request.engine ?? (typeof ctx.runner.engine === 'string' ? ctx.runner.engine : ctx.runner.engine.name), request.engineOptions);
+    if (request.webhook) await resolveAndCheck(request.webhook, 'webhook', ctx.allowPrivateUrls, ctx.runner.lookup);
     const input = await admitInput(request.image, ctx.runner.inputsDir, { ...ctx.runner, maxPixels: ctx.maxPixels });
+    if (input.hasAlpha) await checkNotAllTransparent(input, request.width, request.height, ctx);
     // The key is not kept, and a client cannot set the server's own fields.
     const stored = publicFields(body);
     // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
     const seed = request.seed ?? randomSeed();
-    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input }, callerOf(req).owner);
+    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input.name }, callerOf(req).owner);
     const base = ctx.base(req);
     const future = outputNames(job.id, request.outputFormat, request.samples).map((name) => fileUrl(base, name));
     const settled = request.outputFormat === 'png' ? await ctx.queue.waitFor(job.id, ctx.syncWaitMs) : job;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { decodeImage } from '../../image/load.js';
+import { decodeInput } from '../../image/load.js';
 import { outpaint } from '../../render/outpaint.js';
 import { readInput } from '../input-image.js';
 import { INPUT_FIELD, MASK_FIELD } from '../jobs/fields.js';
@@ -16,16 +16,18 @@ export type OutpaintRun = (job: JobRecord, spec: OutpaintJobSpec, report: Parame
 export function outpaintRunner(o: RunnerOptions): OutpaintRun {
   return async (job, spec, report, signal) => {
     const started = performance.now();
-    const input = await decodeImage(await readInput(o.inputsDir, job.request[INPUT_FIELD] as string));
+    // The one decoder (upright by EXIF, transparency kept) for the input and its mask alike.
+    const { image: input, transparent } = await decodeInput(await readInput(o.inputsDir, job.request[INPUT_FIELD] as string));
     const maskName = job.request[MASK_FIELD];
-    const mask = typeof maskName === 'string' ? await sharp(await readInput(o.inputsDir, maskName)).resize(input.width, input.height, { fit: 'fill' }).removeAlpha().raw().toBuffer() : null;
+    const mask = typeof maskName === 'string' ? (await decodeInput(await readInput(o.inputsDir, maskName), undefined, { fill: { width: input.width, height: input.height } })).image : null;
     const outputs: string[] = [];
     let size = { width: 0, height: 0 };
     for (let n = 0; n < spec.count; n++) {
       report({ frames: n, framesTotal: spec.count, keyframes: n, keyframesTotal: spec.count, etaSeconds: null });
       const result = await outpaint(input, {
         ...spec.placement,
-        ...(mask ? { mask: { width: input.width, height: input.height, channels: 3 as const, data: new Uint8Array(mask) } } : {}),
+        ...(mask ? { mask } : {}),
+        transparent,
         engine: o.engine,
         prompt: spec.prompt,
         negativePrompt: spec.negativePrompt,

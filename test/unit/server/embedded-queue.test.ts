@@ -190,7 +190,8 @@ describe('embedded job queue', () => {
     const waiting = store.create({ n: 2 });
     const over = store.create({ n: 3 });
     store.update(over.id, { status: 'success', outputs: ['old.mp4'] });
-    // No close(): the process "died" with its database open.
+    // The process "died": what it wrote is committed, and its exclusive lock (sqlite-store.ts) went with it.
+    store.close();
     const ran: unknown[] = [];
     const logs: string[] = [];
     const q = queue(
@@ -205,7 +206,6 @@ describe('embedded job queue', () => {
     expect(ran).toEqual([1, 2]);
     expect(logs).toEqual([`requeueing job ${interrupted.id} (was processing)`, `requeueing job ${waiting.id} (was queued)`]);
     expect(await q.get(over.id)).toMatchObject({ status: 'success', outputs: ['old.mp4'] });
-    store.close();
   });
 
   it('leaves a job running at shutdown to the next start, which runs it', async () => {

@@ -37,6 +37,7 @@ describe('SQLite job store', () => {
       generationTime: null,
       createdAt: job.createdAt,
       updatedAt: job.createdAt,
+      owner: null,
     });
     expect(store.get(job.id)).toEqual(job);
     expect(store.create({}).id).not.toBe(job.id);

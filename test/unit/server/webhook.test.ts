@@ -1,6 +1,6 @@
 // Webhook delivery against an undici MockAgent installed as the global dispatcher: no socket opens.
-// tryWebhook uses the global dispatcher when private URLs are allowed (the SSRF guard brings its
-// own agent otherwise), so these tests allow them. The outbox runs on an in-memory SQLite database.
+// tryWebhook takes it as its dispatcher (in place of the SSRF-guarded agent; the URL itself is still
+// checked), and these tests allow private URLs so the loopback-looking origin passes that check. The outbox runs on an in-memory SQLite database.
 import { createHmac } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
@@ -44,7 +44,7 @@ afterEach(async () => {
 });
 
 /** Delivery options for the tests: short waits unless a test says otherwise. */
-const options = (o: Partial<WebhookOptions> = {}): WebhookOptions => ({ allowPrivateUrls: true, tries: 4, baseDelayMs: 1, timeoutMs: 5000, log: (m) => logs.push(m), ...o });
+const options = (o: Partial<WebhookOptions> = {}): WebhookOptions => ({ allowPrivateUrls: true, dispatcher: getGlobalDispatcher(), tries: 4, baseDelayMs: 1, timeoutMs: 5000, log: (m) => logs.push(m), ...o });
 
 /** Answers the next request with `status` (and `headers`). */
 function answer(status: number, headers: Record<string, string> = {}): void {
