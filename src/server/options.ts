@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { OutpaintEngine } from '../engines/types.js';
 import type { AuthConfig } from './auth.js';
+import type { ServerLimits } from './limits-plugin.js';
 import type { WebhookOptions } from './webhook.js';
 
 /** Everything `zoomwalk serve` can be told. */
@@ -21,6 +22,8 @@ export interface ServerOptions {
   /** Base URL put in links (fetch_result, output, polling URLs, webhooks); default: the address the request came to. */
   readonly publicUrl?: string;
   readonly webhook?: Partial<Omit<WebhookOptions, 'allowPrivateUrls'>>;
+  /** Timeouts, connection cap, rate limit, queue bound (defaults: DEFAULT_LIMITS in limits-plugin.ts). */
+  readonly limits?: Partial<ServerLimits>;
   /** For tests: where URL fetches go instead of the network (see ImageFetchOptions.dispatcher). */
   readonly fetchDispatcher?: Dispatcher;
   readonly log?: (message: string) => void;

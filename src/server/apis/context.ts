@@ -1,4 +1,5 @@
 import type { AuthConfig } from '../auth.js';
+import type { BodyGate } from '../body-key.js';
 import { outpaintJobRequest, type OutpaintJobSpec } from '../jobs/outpaint-request.js';
 import type { JobQueue, JobRecord } from '../jobs/types.js';
 import type { RunnerOptions } from '../runners/options.js';
@@ -10,6 +11,8 @@ export interface ApiContext {
   readonly queue: JobQueue;
   readonly runner: RunnerOptions;
   readonly auth: AuthConfig;
+  /** Slots for bodies whose key is not known yet (see requireBodyKey in auth.ts). */
+  readonly bodyGate: BodyGate;
   readonly maxPixels: number;
   /** How long a synchronous answer may hold the request open for its job. */
   readonly syncWaitMs: number;
