@@ -2,10 +2,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchPipeline } from './pipeline.js';
+import { benchServerAttacks } from './server-attack.js';
 import { benchServerLoad } from './server-load.js';
 
 console.log(`# zoomwalk bench — node ${process.version}, ${new Date().toISOString()}`);
 await benchPipeline();
 await benchServerLoad();
+await benchServerAttacks();
 const classical = join(import.meta.dirname, 'classical.ts');
 if (existsSync(classical)) await import(classical);
