@@ -86,8 +86,8 @@ const verified = new WeakSet<FastifyRequest>();
  *    `"key"` member as the bytes arrive and refuses a wrong one with 401 as soon as it has read it
  *    (clients send it first: at most a few bytes are read). A body that has not shown its key in
  *    its first bytes waits for one of `gate`'s few slots, so keyless bodies are read only a few at once.
- * 3. `preValidation`: the parsed body's `key` decides what the sniffer could not (a key sent last,
- *    or written with JSON escapes).
+ * 3. `preValidation`: the parsed body's `key`, when it has one, must be allowed as well; it decides
+ *    what the sniffer could not (a key sent last, or written with JSON escapes).
  */
 export function requireBodyKey(scope: FastifyInstance, auth: AuthConfig, gate: BodyGate, deniedMessage: string): void {
   const denied = { status: 'error', message: deniedMessage };
@@ -112,7 +112,10 @@ export function requireBodyKey(scope: FastifyInstance, auth: AuthConfig, gate: B
     done(null, sniffBodyKey(payload, req.raw, { gate, maxKeyBytes, check, refuse: refuseBody }));
   });
   scope.addHook('preValidation', (req, reply, done) => {
-    if (verified.has(req) || keyAllowed(auth, keyOf({}, req.body))) done();
+    // A key in the parsed body must be allowed too, even after a header or the scanner admitted the
+    // request: JSON.parse keeps the last of duplicated "key" members, which the scanner did not judge.
+    const bodyKey = keyOf({}, req.body);
+    if (bodyKey !== undefined ? keyAllowed(auth, bodyKey) : verified.has(req)) done();
     else refuse(reply, denied);
   });
 }

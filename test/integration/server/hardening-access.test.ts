@@ -161,6 +161,17 @@ describe('wrong keys and big bodies', () => {
     expect(none.statusCode).toBe(401);
     await none.body.dump();
   });
+
+  it('a wrong body key is refused even when a header or an earlier duplicate "key" was right', async () => {
+    for (const [headers, body] of [
+      [{ 'x-key': 'ka' }, '{"key":"wrong","walk_type":["left"]}'],
+      [{}, '{"key":"ka","walk_type":["left"],"key":"wrong"}'],
+    ] as const) {
+      const r = await request(`${s.base}/api/v5/outpaint`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      expect(r.statusCode, body).toBe(401);
+      await r.body.dump();
+    }
+  });
 });
 
 describe('rate limit per key', () => {
