@@ -14,11 +14,11 @@ export interface ServerLimits {
   readonly keepAliveTimeoutMs: number;
   /** A socket with no traffic either way for this long is closed (above the longest synchronous wait). */
   readonly idleTimeoutMs: number;
-  /** Connections open at once; more are dropped as they arrive. Keep it under the process's file limit (ulimit -n). */
+  /** Connections open at once (0: no cap); more are dropped as they arrive. Keep it under the process's file limit (ulimit -n). */
   readonly maxConnections: number;
   /** Requests a minute per API key (per address without one); more get 429 ZW_RATE_LIMITED. 0: no limit. */
   readonly rateLimitPerMinute: number;
-  /** Jobs waiting to run; a submission beyond gets 503 ZW_QUEUE_FULL and nothing is queued. */
+  /** Jobs waiting to run (0: no bound); a submission beyond gets 503 ZW_QUEUE_FULL and nothing is queued. */
   readonly maxQueued: number;
   /** The Retry-After of a ZW_QUEUE_FULL answer, seconds. */
   readonly queueRetryAfterSeconds: number;
@@ -47,7 +47,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
 
 /** The Fastify constructor options that carry the timeouts (Node checks them every `connectionsCheckingInterval`). */
 export function timeoutOptions(l: ServerLimits): { connectionTimeout: number; keepAliveTimeout: number; requestTimeout: number; http: { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } } {
-  const headersTimeout = Math.min(l.headersTimeoutMs, l.requestTimeoutMs);
+  // Node refuses a header timeout above the request timeout (0 turns the latter off).
+  const headersTimeout = l.requestTimeoutMs > 0 ? Math.min(l.headersTimeoutMs, l.requestTimeoutMs) : l.headersTimeoutMs;
   // Node only looks at stalled sockets on this interval (default 30 s): check often enough that a
   // header timeout of a few seconds is kept.
   const connectionsCheckingInterval = Math.max(50, Math.min(1000, Math.floor(headersTimeout / 4)));
@@ -74,7 +75,7 @@ function requestKey(req: FastifyRequest): string | undefined {
  * stranger cannot spend a tenant's allowance, and the bounded queue.
  */
 export function applyLimits(app: FastifyInstance, queue: JobQueue, l: ServerLimits): void {
-  app.server.maxConnections = l.maxConnections;
+  if (l.maxConnections > 0) app.server.maxConnections = l.maxConnections;
   if (l.rateLimitPerMinute > 0) {
     void app.register(rateLimit, {
       global: true,
@@ -92,7 +93,7 @@ export function applyLimits(app: FastifyInstance, queue: JobQueue, l: ServerLimi
     });
   }
   app.addHook('preHandler', async (req, reply) => {
-    if (req.method !== 'POST' || !SUBMIT_ROUTES.has(req.routeOptions.url ?? '')) return;
+    if (l.maxQueued <= 0 || req.method !== 'POST' || !SUBMIT_ROUTES.has(req.routeOptions.url ?? '')) return;
     const depth = await queue.depth();
     if (depth < l.maxQueued) return;
     void reply.header('retry-after', String(l.queueRetryAfterSeconds));
