@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchPipeline } from './pipeline.js';
+import { benchServerAttacks } from './server-attack.js';
 import { benchServerLoad } from './server-load.js';
 import { benchStorage } from './storage.js';
 
@@ -9,5 +10,6 @@ console.log(`# zoomwalk bench — node ${process.version}, ${new Date().toISOStr
 await benchPipeline();
 await benchServerLoad();
 await benchStorage();
+await benchServerAttacks();
 const classical = join(import.meta.dirname, 'classical.ts');
 if (existsSync(classical)) await import(classical);

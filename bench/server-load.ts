@@ -1,7 +1,8 @@
 /**
  * Server load bench: 200 walk requests from 20 concurrent clients against an in-process
  * `zoomwalk serve` with the `mirror` engine; every job must reach success. Prints submit
- * throughput and latency percentiles, and the time until every job was done.
+ * throughput and latency percentiles, and the time until every job was done. The queue bound is
+ * raised to REQUESTS: every submission must be queued (the bound has its own test).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ function percentile(sorted: number[], p: number): number {
 /** Runs the load and prints a markdown table. */
 export async function benchServerLoad(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'zoomwalk-load-'));
-  const { app, queue } = buildServer({ ...DEFAULT_SERVER_OPTIONS, dataDir: dir, engine: 'mirror', auth: { open: false, keys: ['bench'] }, concurrency: 2 });
+  const { app, queue } = buildServer({ ...DEFAULT_SERVER_OPTIONS, dataDir: dir, engine: 'mirror', auth: { open: false, keys: ['bench'] }, concurrency: 2, limits: { maxQueued: REQUESTS } });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const small = await sharp(await readFile(samplePhoto())).resize(160, 120).png().toBuffer();

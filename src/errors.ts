@@ -4,7 +4,7 @@
  * once per surface: the CLI turns `exitCode` into its exit status, the server `httpStatus` into
  * its reply.
  */
-export type ErrorKind = 'validation' | 'runtime' | 'aborted';
+export type ErrorKind = 'validation' | 'runtime' | 'aborted' | 'limit';
 
 /** One row of the code table: who is at fault, and what each surface answers. */
 export interface ErrorCodeInfo {
@@ -31,6 +31,9 @@ export const ERROR_CODES = {
   ZW_ABORTED: { kind: 'aborted', exitCode: 130, httpStatus: 499, meaning: 'the render was cancelled (signal, Ctrl-C, or a cancel request)' },
   ZW_DISK_FULL: { kind: 'runtime', exitCode: 1, httpStatus: 507, meaning: 'the data directory is full: a job failed for lack of space, or a submission was refused until space is freed' },
   ZW_DATA_LOCKED: { kind: 'runtime', exitCode: 1, httpStatus: 503, meaning: 'another zoomwalk serve (its pid in the message) holds the data directory' },
+  ZW_RATE_LIMITED: { kind: 'limit', exitCode: 1, httpStatus: 429, meaning: 'this key (or address) sent more requests than its rate limit; retry after Retry-After seconds' },
+  ZW_QUEUE_FULL: { kind: 'limit', exitCode: 1, httpStatus: 503, meaning: 'the server has as many queued jobs as it accepts; nothing was queued; retry after Retry-After seconds' },
+  ZW_SHUTTING_DOWN: { kind: 'limit', exitCode: 1, httpStatus: 503, meaning: 'the server is shutting down; a submitted job is kept and resumes at the next start' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -64,6 +64,9 @@ function buildProgram(signal: AbortSignal): Command {
     .option('--no-auth', 'accept requests without a key (loopback hosts only)')
     .option('--allow-private-urls', 'let image and webhook URLs reach private and loopback addresses')
     .option('--retention <duration>', 'delete finished jobs and their files this long after they end (24h, 90m, 7d; 0 keeps them)', '24h')
+    .option('--max-queued <n>', 'jobs waiting to run before submissions get 503, 0 for no bound (default 100)')
+    .option('--max-connections <n>', 'connections open at once, 0 for no cap (default 2048)')
+    .option('--rate-limit <n>', 'requests a minute per API key, 0 for none (default 600)')
     .action(async (flags: ServeFlags) => serveCommand(flags, signal));
 
   addStudioCommand(program, signal);

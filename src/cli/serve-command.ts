@@ -17,6 +17,20 @@ export interface ServeFlags {
   auth: boolean;
   allowPrivateUrls?: boolean;
   retention?: string;
+  maxQueued?: string;
+  maxConnections?: string;
+  rateLimit?: string;
+}
+
+/** SIGTERM to exit, whatever is open: Fastify gets this long to close before the process ends anyway. */
+const SHUTDOWN_DEADLINE_MS = 4_000;
+
+/** A non-negative integer flag, or undefined when not given. */
+function count(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag}: "${value}" must be a non-negative integer`);
+  return n;
 }
 
 function isLoopback(host: string): boolean {
@@ -39,6 +53,7 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
   const unknown = [flags.engine, ...engines].filter((e): e is string => e !== undefined && !engineNames().includes(e));
   if (unknown.length > 0) throw new UsageError(`unknown engine ${unknown.map((e) => `"${e}"`).join(', ')}; known: ${engineNames().join(', ')}`);
   const log = (m: string): void => void process.stderr.write(`zoomwalk serve: ${m}\n`);
+  const limits = { maxQueued: count('--max-queued', flags.maxQueued), maxConnections: count('--max-connections', flags.maxConnections), rateLimitPerMinute: count('--rate-limit', flags.rateLimit) };
   const { app } = buildServer({
     ...DEFAULT_SERVER_OPTIONS,
     dataDir: flags.data,
@@ -50,11 +65,22 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
     engines,
     ...(process.env['ZOOMWALK_WEBHOOK_SECRET'] ? { webhook: { secret: process.env['ZOOMWALK_WEBHOOK_SECRET'] } } : {}),
     log,
+    limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
   });
   const address = await app.listen({ host: flags.host, port });
   log(`listening on ${address} (data ${flags.data}, ${flags.auth ? `${keys.length} API key(s)` : 'no auth'})`);
   process.stdout.write(`${address}\n`);
   if (!signal.aborted) await once(signal, 'abort');
   log('shutting down');
+  // app.close() answers held requests 503 and aborts renders at once (server/shutdown.ts); this
+  // bounds what it cannot: a render that ignores its abort, a stuck socket. The timer is ref'd, so
+  // the process cannot end with close() still pending (Node's exit 13).
+  const deadline = setTimeout(() => {
+    log(`still closing after ${SHUTDOWN_DEADLINE_MS} ms: exiting now`);
+    process.exit(process.exitCode ?? 0);
+  }, SHUTDOWN_DEADLINE_MS);
   await app.close();
+  clearTimeout(deadline);
+  // Nothing may keep a closed server alive (a webhook retry's backoff timer, a worker winding down).
+  setTimeout(() => process.exit(), 200).unref();
 }

@@ -9,6 +9,7 @@ import { editOutpaintApi } from './apis/edit-outpaint.js';
 import { modelslabEnterpriseApi } from './apis/modelslab-enterprise.js';
 import { picsartApi } from './apis/picsart.js';
 import { v5Api } from './apis/v5.js';
+import { BodyGate } from './body-key.js';
 import { sendGenericError } from './error-reply.js';
 import { acquireDataLock } from './data-lock.js';
 import { releaseOnFailure } from './input-image.js';
@@ -18,6 +19,7 @@ import { EmbeddedJobQueue } from './jobs/embedded-queue.js';
 import { OutboxStore } from './jobs/outbox-store.js';
 import { SqliteJobStore } from './jobs/sqlite-store.js';
 import type { JobQueue } from './jobs/types.js';
+import { applyLimits, DEFAULT_LIMITS, timeoutOptions } from './limits-plugin.js';
 import type { ServerOptions } from './options.js';
 import { v5Response } from './responses.js';
 import { adminRoutes } from './routes/admin.js';
@@ -25,6 +27,7 @@ import { generationsRoutes } from './routes/generations.js';
 import { studioRoutes } from './routes/studio.js';
 import { jobRunner } from './runners/dispatch.js';
 import type { RunnerOptions } from './runners/options.js';
+import { gracefulShutdown } from './shutdown.js';
 import { baseUrlFor } from './urls.js';
 import { DEFAULT_RETENTION_MS, startRetention } from './retention.js';
 import { DEFAULT_WEBHOOK, type WebhookOptions } from './webhook.js';
@@ -65,7 +68,8 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
     ...(options.fetchDispatcher ? { dispatcher: options.fetchDispatcher } : {}),
     ...(options.dnsLookup ? { lookup: options.dnsLookup } : {}),
   };
-  const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false });
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const app = Fastify({ bodyLimit: options.bodyLimitBytes, logger: false, ...timeoutOptions(limits) });
   limitJsonDepth(app);
   const base = baseUrlFor(options.publicUrl, () => app.server);
   const hooks: WebhookOptions = { ...DEFAULT_WEBHOOK, ...options.webhook, allowPrivateUrls: options.allowPrivateUrls, ...(options.dnsLookup ? { lookup: options.dnsLookup } : {}), ...(options.log ? { log: options.log } : {}) };
@@ -73,7 +77,7 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
   const store = new SqliteJobStore(options.dataDir);
   // Deliveries are stored when a job ends and made from the outbox: never lost on a restart, never held up a render.
   const outbox = new WebhookOutbox(new OutboxStore(store.database), hooks);
-  const queue = new EmbeddedJobQueue({
+  const queue = gracefulShutdown(app, new EmbeddedJobQueue({
     dataDir: options.dataDir,
     store,
     concurrency: options.concurrency,
@@ -89,15 +93,16 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
     },
     afterCancel: (job) => removeJobFiles(dirs, job, { inputs: true, outputs: false }),
     ...(options.log ? { log: options.log } : {}),
-  });
+  }), limits.shutdownGraceMs);
   const retention = startRetention({ queue, dirs, retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS, onRemoved: (id) => outbox.forget(id), ...(options.log ? { log: options.log } : {}) });
   outbox.start();
   app.setErrorHandler((err, _req, reply) => sendGenericError(err, reply));
   releaseOnFailure(app, inputsDir, () => queue.inputsInUse());
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ status: 'error', message: `no route ${req.method} ${req.url}` }));
+  applyLimits(app, queue, limits);
   void app.register(multipart, { limits: { fileSize: options.maxImageBytes, files: 2 } });
   const engines = [...new Set([...(typeof options.engine === 'string' ? [options.engine] : []), ...(options.engines ?? [])])];
-  const ctx: ApiContext = { queue, runner, auth: options.auth, maxPixels: options.maxImagePixels, syncWaitMs: options.syncWaitMs, allowPrivateUrls: options.allowPrivateUrls, engines, base };
+  const ctx: ApiContext = { queue, runner, auth: options.auth, bodyGate: new BodyGate(limits.unverifiedBodies, limits.unverifiedFreeBytes), maxPixels: options.maxImagePixels, syncWaitMs: options.syncWaitMs, allowPrivateUrls: options.allowPrivateUrls, engines, base };
   // Each public API is a plugin with its own key check and error bodies (see apis/).
   for (const api of [v5Api, modelslabEnterpriseApi, editOutpaintApi, bflApi, picsartApi]) void app.register(api, ctx);
   void app.register(generationsRoutes, { dir: generationsDir });

@@ -2,6 +2,7 @@ import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { OutpaintEngine } from '../engines/types.js';
 import type { AuthConfig } from './auth.js';
+import type { ServerLimits } from './limits-plugin.js';
 import type { WebhookOptions } from './webhook.js';
 
 /** Everything `zoomwalk serve` can be told. */
@@ -26,6 +27,8 @@ export interface ServerOptions {
   readonly retentionMs?: number;
   /** Submissions get 507 ZW_DISK_FULL while less than this is free in dataDir (default 32 MiB). */
   readonly minFreeBytes?: number;
+  /** Timeouts, connection cap, rate limit, queue bound (defaults: DEFAULT_LIMITS in limits-plugin.ts). */
+  readonly limits?: Partial<ServerLimits>;
   /** For tests: where URL fetches go instead of the network (see ImageFetchOptions.dispatcher). */
   readonly fetchDispatcher?: Dispatcher;
   /** Resolves host names for the SSRF guard (images and webhooks); default dns.lookup. Tests inject one. */

@@ -5,6 +5,7 @@ import { outpaintCanvas } from '../../render/outpaint.js';
 import { placeOnCanvas } from '../../request/outpaint-options.js';
 import type { AuthConfig } from '../auth.js';
 import { type AdmittedImage, discardInputs, readInput } from '../input-image.js';
+import type { BodyGate } from '../body-key.js';
 import { outpaintJobRequest, type OutpaintJobSpec } from '../jobs/outpaint-request.js';
 import type { JobQueue, JobRecord } from '../jobs/types.js';
 import type { RunnerOptions } from '../runners/options.js';
@@ -17,6 +18,8 @@ export interface ApiContext {
   readonly queue: JobQueue;
   readonly runner: RunnerOptions;
   readonly auth: AuthConfig;
+  /** Slots for bodies whose key is not known yet (see requireBodyKey in auth.ts). */
+  readonly bodyGate: BodyGate;
   readonly maxPixels: number;
   /** How long a synchronous answer may hold the request open for its job. */
   readonly syncWaitMs: number;

@@ -4,7 +4,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import { z } from 'zod';
 import { parseOrThrow } from '../../request/issue-messages.js';
 import { flag, int, num, numeric } from '../../request/zod-inputs.js';
-import { keyOf, requireKey } from '../auth.js';
+import { requireBodyKey } from '../auth.js';
 import { sendGenericError } from '../error-reply.js';
 import { decodeInput, DEFAULT_LOAD_LIMITS } from '../../image/load.js';
 import { encodePng } from '../../image/save.js';
@@ -38,7 +38,7 @@ const schema = z.object({
  * response shapes (the v5 ones); key in the body's `key`; errors in the generic body.
  */
 export const modelslabEnterpriseApi: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
-  requireKey(scope, ctx.auth, (req) => keyOf(req.headers, req.body), () => ({ status: 'error', message: 'invalid or missing API key ("key" in the body)' }));
+  requireBodyKey(scope, ctx.auth, ctx.bodyGate, 'invalid or missing API key ("key" in the body, x-key or Authorization: Bearer)');
   scope.setErrorHandler((err, _req, reply) => sendGenericError(err, reply));
 
   scope.post('/api/v1/enterprise/image_editing/outpaint', async (req, reply) => {

@@ -6,7 +6,7 @@ import { getPreset } from '../../presets/shipped.js';
 import { applyPreset } from '../../request/presets.js';
 import { randomSeed } from '../../request/seed.js';
 import { validateWalkRequest } from '../../request/validate.js';
-import { keyOf, requireKey } from '../auth.js';
+import { requireBodyKey } from '../auth.js';
 import { sendGenericError } from '../error-reply.js';
 import { type AdmittedImage, admitInput, discardInputs, readInput } from '../input-image.js';
 import { INPUT_FIELD, publicFields } from '../jobs/fields.js';
@@ -28,10 +28,7 @@ async function checkNotAllTransparent(input: AdmittedImage, width: number, heigh
 
 /** POST /api/v5/outpaint and POST /api/v5/fetch/:id: the public walk contract; key in the body, x-key or Bearer. */
 export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
-  requireKey(scope, ctx.auth, (req) => keyOf(req.headers, req.body), () => ({
-    status: 'error',
-    message: 'invalid or missing API key: send it as "key" in the body, an x-key header or Authorization: Bearer',
-  }));
+  requireBodyKey(scope, ctx.auth, ctx.bodyGate, 'invalid or missing API key: send it as "key" in the body, an x-key header or Authorization: Bearer');
   scope.setErrorHandler((err, _req, reply) => sendGenericError(err, reply));
 
   scope.post('/api/v5/outpaint', async (req, reply) => {

@@ -109,6 +109,11 @@ export class EmbeddedJobQueue implements JobQueue {
     return this.store.get(id);
   }
 
+  depth(): Promise<number> {
+    // p-queue's waiting tasks: this process's queue, which a restart refills from the store.
+    return Promise.resolve(this.queue.size);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.queue.clear();

@@ -61,6 +61,8 @@ export interface JobQueue {
   cancel(id: string): Promise<boolean>;
   /** Resolves once the job leaves queued/processing (or after `timeoutMs`). */
   waitFor(id: string, timeoutMs: number): Promise<JobRecord | null>;
+  /** How many jobs wait to run (not those running): what the bounded queue compares with its limit. */
+  depth(): Promise<number>;
   /** Stops taking and running jobs; unfinished ones stay stored, to be resumed by the next start. */
   close(): Promise<void>;
 }
