@@ -34,6 +34,19 @@ module.exports = {
       to: { path: '^src/server/|node_modules/(fastify|better-sqlite3|@fastify)/', reachable: true },
     },
     {
+      name: 'studio-is-browser-code',
+      severity: 'error',
+      comment: 'The studio page runs in a browser: it may import the request contract, never server, Node or engine code.',
+      from: { path: '^src/studio/' },
+      to: { path: '^src/(?!studio/|request/)', pathNot: '^src/errors\\.ts$' },
+    },
+    {
+      name: 'studio-has-no-node-builtins',
+      severity: 'error',
+      from: { path: '^src/studio/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'no-test-code-in-src',
       severity: 'error',
       comment: 'Nothing under src/ exists only for tests.',
