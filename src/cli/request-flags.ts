@@ -122,7 +122,7 @@ export const REQUEST_FLAGS: readonly RequestFlag[] = [
 export function addRequestFlags(command: Command): Command {
   for (const row of REQUEST_FLAGS) {
     command.addOption(new Option(row.flags, row.help));
-    if (row.negatable) command.addOption(new Option(`--no-${new Option(row.flags).name()}`, `unset ${row.flags}`));
+    if (row.negatable) command.addOption(new Option(`--no-${new Option(row.flags).name()}`, `${row.flags} off, over the request file`));
   }
   return command;
 }
