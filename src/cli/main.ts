@@ -4,6 +4,7 @@ import { listPresets } from '../presets/shipped.js';
 import { describeError, EXIT } from './errors.js';
 import { outpaintCommand, type OutpaintFlags } from './outpaint-command.js';
 import { renderCommand, type RenderFlags } from './render-command.js';
+import { addRequestFlags } from './request-flags.js';
 import { serveCommand, type ServeFlags } from './serve-command.js';
 import { addStudioCommand } from './studio-command.js';
 
@@ -14,19 +15,20 @@ function buildProgram(signal: AbortSignal): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  program
+  addRequestFlags(program
     .command('render')
-    .description('render a v5 walk request (JSON file, or - for stdin) to a video')
-    .argument('<request>', 'request JSON file, or - to read stdin')
+    .description('render a v5 walk request (JSON file, or - for stdin), or an image with --walk, to a video')
+    .argument('<request-or-image>', 'request JSON file, - to read stdin, or an image (path or URL) to walk from')
     .option('-o, --output <file>', 'output file (default out/<request>.<format>)')
     .option('--preset <name>', 'start from a preset; the request overrides its fields')
     .option('--engine <name>', `outpaint engine (${engineNames().join(', ')})`)
     .option('--engine-url <url>', 'base URL of a remote engine (else ZOOMWALK_<ENGINE>_URL)')
     .option('--image <pathOrUrl>', "replace the request's image")
-    .option('--seed <n>', "replace the request's seed")
     .option('--x264-preset <name>', 'x264 speed preset for mp4 (default medium)')
     .option('--crf <n>', 'encoder quality, lower is better (default 20)')
-    .option('--json', 'print the result as JSON on stdout')
+    .option('--json', 'print the result (or the --dry-run plan) as JSON on stdout')
+    .option('--dry-run', 'print the plan (frames, duration, keyframes, viewports) without rendering')
+    .option('--sheet <png>', 'after the render, write a contact sheet of the keyframes'))
     .action(async (file: string, flags: RenderFlags) => renderCommand(file, flags, signal));
 
   program

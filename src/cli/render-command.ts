@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { getPreset } from '../presets/shipped.js';
 import { render, samplePath } from '../render/render.js';
 import { OUTPUT_FORMATS } from '../request/limits.js';
@@ -9,6 +8,10 @@ import { responseMeta } from '../render/meta.js';
 import { extensionOf, localImagePath, refuseOverwrite } from './output-check.js';
 import { progressView } from './progress-view.js';
 import { UsageError } from '../errors.js';
+import { DEFAULT_ENGINE } from '../engines/registry.js';
+import { dryRun, formatDryRun } from './dry-run.js';
+import { inputName, renderBody } from './render-input.js';
+import { sheetRecorder } from './sheet-recorder.js';
 
 /** Flags of `zoomwalk render`. */
 export interface RenderFlags {
@@ -18,29 +21,12 @@ export interface RenderFlags {
   engineUrl?: string;
   image?: string;
   json?: boolean;
-  seed?: string;
   x264Preset?: string;
   crf?: string;
-}
-
-async function readRequest(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read request file "${file}": ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new UsageError(`request file "${file}" is not valid JSON: ${(err as Error).message}`);
-  }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  dryRun?: boolean;
+  sheet?: string;
+  /** The request flags (src/cli/request-flags.ts), by commander attribute name. */
+  [requestFlag: string]: unknown;
 }
 
 function integerFlag(name: string, value: string | undefined): number | undefined {
@@ -64,24 +50,30 @@ function formatFromOutput(body: unknown, flags: RenderFlags): unknown {
 
 /** Runs `zoomwalk render`: result paths (or JSON) on stdout, progress on stderr. */
 export async function renderCommand(file: string, flags: RenderFlags, signal: AbortSignal): Promise<void> {
-  const body = await readRequest(file);
-  const seed = integerFlag('seed', flags.seed);
-  const withSeed = seed !== undefined && typeof body === 'object' && body !== null ? { ...body, seed } : body;
+  // A request file or an image, with the request flags over it (README.md, CLI).
+  const body = await renderBody(file, flags);
   const options = { ...(flags.preset ? { preset: flags.preset } : {}), ...(flags.image ? { image: flags.image } : {}) };
-  const withFormat = formatFromOutput(withSeed, flags);
+  const withFormat = formatFromOutput(body, flags);
   // Validate before choosing the default output name, which depends on the format.
   const request = resolveRequest(withFormat, getPreset, options);
-  const output = flags.output ?? join('out', `${basename(file === '-' ? 'zoomwalk' : file, extname(file))}.${request.outputFormat}`);
+  const output = flags.output ?? join('out', `${inputName(file)}.${request.outputFormat}`);
   // Refusing to overwrite an input comes first: it is the worse mistake.
   const image = localImagePath(request.image);
   refuseOverwrite(
     Array.from({ length: request.samples }, (_, n) => samplePath(output, n, request.samples)),
-    [...(file === '-' ? [] : [{ what: 'the request file', path: file }]), ...(image ? [{ what: "the request's image", path: image }] : [])],
+    [...(file === '-' || (image !== null && resolve(image) === resolve(file)) ? [] : [{ what: 'the request file', path: file }]), ...(image ? [{ what: "the request's image", path: image }] : [])],
   );
   const ext = extensionOf(output);
   if (ext !== request.outputFormat) {
     throw new UsageError(`-o "${output}": the extension ${ext ? `".${ext}"` : '(none)'} does not match the output format ${request.outputFormat}; name it .${request.outputFormat}, or set output_format to the one you want`);
   }
+  if (flags.dryRun) {
+    const report = dryRun(request, output, flags.engine ?? request.engine ?? DEFAULT_ENGINE);
+    process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}
+` : formatDryRun(report));
+    return;
+  }
+  const sheet = flags.sheet ? await sheetRecorder(request, signal) : null;
   const crf = integerFlag('crf', flags.crf);
   const view = progressView();
   try {
@@ -91,16 +83,19 @@ export async function renderCommand(file: string, flags: RenderFlags, signal: Ab
       signal,
       onProgress: view.update,
       onWarning: (m) => process.stderr.write(`zoomwalk: warning: ${m}\n`),
+      ...(sheet ? { imageBytes: sheet.imageBytes, onKeyframe: sheet.onKeyframe } : {}),
       ...(flags.engine ? { engine: flags.engine } : {}),
       ...(flags.engineUrl ? { engineOptions: { url: flags.engineUrl } } : {}),
       ...(flags.x264Preset || crf !== undefined ? { encode: { preset: flags.x264Preset ?? 'medium', crf: crf ?? 20 } } : {}),
     });
     view.stop();
+    if (sheet && flags.sheet) await sheet.write(flags.sheet);
     if (request.seed === null) process.stderr.write(`zoomwalk: random seed ${result.outputs[0]?.seed}\n`);
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ status: 'success', generationTime: result.seconds, output: result.outputs.map((o) => o.path), meta: responseMeta(result) }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ status: 'success', generationTime: result.seconds, output: result.outputs.map((o) => o.path), ...(flags.sheet ? { sheet: flags.sheet } : {}), meta: responseMeta(result) }, null, 2)}\n`);
     } else {
       for (const o of result.outputs) process.stdout.write(`${o.path}\n`);
+      if (flags.sheet) process.stderr.write(`zoomwalk: contact sheet ${flags.sheet}\n`);
     }
   } finally {
     view.stop();

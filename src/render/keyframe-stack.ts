@@ -49,7 +49,6 @@ export class KeyframeStack {
               plan,
               engine,
               compositor: this.compositor,
-              negativePrompt: request.negativePrompt,
               seed,
               inferenceSteps: request.inferenceSteps,
               guidance: request.guidance,

@@ -12,7 +12,6 @@ export interface KeyframeContext {
   readonly plan: WalkPlan;
   readonly engine: OutpaintEngine;
   readonly compositor: Compositor;
-  readonly negativePrompt: string;
   readonly seed: number;
   readonly inferenceSteps: number;
   readonly guidance: number;
@@ -39,7 +38,7 @@ export async function buildKeyframe(ctx: KeyframeContext, layers: readonly Layer
       image: canvas,
       mask,
       prompt: step.prompt,
-      negativePrompt: ctx.negativePrompt,
+      negativePrompt: step.negativePrompt,
       // Each step gets its own seed so repeated steps do not repeat the same fill.
       seed: (ctx.seed + stepIndex * 7919) >>> 0,
       steps: ctx.inferenceSteps,

@@ -1,11 +1,16 @@
 import type { RenderResult } from './options.js';
 
+/** One value when every step has the same, else the list (as the public API's single prompt). */
+function collapse(perStep: readonly string[]): string | readonly string[] {
+  return perStep.length > 0 && perStep.every((p) => p === perStep[0]) ? perStep[0]! : perStep;
+}
+
 /** The `meta` object of a response: the effective request as the public API reports it. */
 export function responseMeta(result: RenderResult): Record<string, unknown> {
   const r = result.request;
   return {
-    prompt: r.prompts.length > 0 && r.prompts.every((p) => p === r.prompts[0]) ? r.prompts[0] : r.prompts,
-    negative_prompt: r.negativePrompt,
+    prompt: collapse(r.prompts),
+    negative_prompt: collapse(r.negativePrompts),
     width: r.width,
     height: r.height,
     walk_type: r.walk,

@@ -12,7 +12,7 @@ import type { WalkRequest } from '../request/walk-request.js';
 export async function fillTransparent(engine: OutpaintEngine, image: RawImage, transparent: Uint8Array, request: WalkRequest, seed: number, signal?: AbortSignal): Promise<RawImage> {
   if (!transparent.includes(0)) throw new ValidationError([{ path: 'image', message: 'is transparent everywhere; nothing is left to outpaint from' }]);
   const result = await engine.outpaint(
-    { image, mask: transparent, prompt: request.prompts[0] ?? '', negativePrompt: request.negativePrompt, seed, steps: request.inferenceSteps, guidance: request.guidance, overlap: request.overlap },
+    { image, mask: transparent, prompt: request.prompts[0] ?? '', negativePrompt: request.negativePrompts[0] ?? '', seed, steps: request.inferenceSteps, guidance: request.guidance, overlap: request.overlap },
     signal,
   );
   return restoreKnown(result, image, transparent);

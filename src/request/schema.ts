@@ -9,12 +9,15 @@ function walkValue(value: unknown): unknown {
   return v === 'back' ? 'backward' : v;
 }
 
+/** A per-step text: one string, one per step, or an object keyed by step index (src/request/schedule.ts). */
+const schedule = z.union([z.string(), z.array(z.string()).min(1), z.record(z.string(), z.string())]);
+
 /** The v5/outpaint walk request as sent over the wire, plus zoomwalk's documented extensions. */
 export const walkRequestSchema = z.object({
   key: z.string().optional(),
   preset: z.string().optional(),
-  prompt: z.union([z.string(), z.array(z.string()).min(1)]).default(''),
-  negative_prompt: z.string().default(''),
+  prompt: schedule.default(''),
+  negative_prompt: schedule.default(''),
   image: z.string().min(1),
   width: int(LIMITS.minSide, LIMITS.maxSide).default(DEFAULTS.width),
   height: int(LIMITS.minSide, LIMITS.maxSide).default(DEFAULTS.height),

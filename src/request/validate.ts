@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import { parseOrThrow } from './issue-messages.js';
 import { DEFAULTS, defaultOverlap, type OutputFormat } from './limits.js';
+import { expandSchedule } from './schedule.js';
 import { walkRequestSchema, type ParsedWalkRequest } from './schema.js';
 import type { TranslationSource, WalkRequest } from './walk-request.js';
 
@@ -73,22 +74,13 @@ function outputFormat(p: ParsedWalkRequest, issues: Issue[]): OutputFormat {
   return wanted;
 }
 
-function prompts(p: ParsedWalkRequest, issues: Issue[]): string[] {
-  const steps = p.walk_type.length;
-  if (typeof p.prompt === 'string') return Array.from({ length: steps }, () => p.prompt as string);
-  if (p.prompt.length !== steps) {
-    issues.push({ path: 'prompt', message: `${p.prompt.length} prompts given for ${steps} walk steps; give one prompt, or one per step` });
-  }
-  return Array.from({ length: steps }, (_, i) => p.prompt[Math.min(i, p.prompt.length - 1)] ?? '');
-}
-
 function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
   const width = even(p.width);
   const height = even(p.height);
   const req: WalkRequest = {
     image: p.image,
-    prompts: prompts(p, issues),
-    negativePrompt: p.negative_prompt,
+    prompts: expandSchedule('prompt', p.prompt, p.walk_type.length, issues),
+    negativePrompts: expandSchedule('negative_prompt', p.negative_prompt, p.walk_type.length, issues),
     width,
     height,
     walk: p.walk_type,

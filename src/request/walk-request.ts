@@ -8,7 +8,8 @@ export interface WalkRequest {
   readonly image: string;
   /** One prompt per walk step. */
   readonly prompts: readonly string[];
-  readonly negativePrompt: string;
+  /** One negative prompt per walk step. */
+  readonly negativePrompts: readonly string[];
   /** Even, so every output format (yuv420p included) takes the frames as they are. */
   readonly width: number;
   readonly height: number;

@@ -15,6 +15,7 @@ export interface PlannedStep {
   /** The previous view's placement in the new keyframe's pixel coordinates (fractional for backward). */
   readonly known: Rect;
   readonly prompt: string;
+  readonly negativePrompt: string;
 }
 
 /** The whole walk: keyframe viewports and the frame timeline. */
@@ -55,7 +56,7 @@ function nextViewport(v: Viewport, kind: WalkType, tx: number, ty: number, s: nu
 }
 
 /** Plans a validated request: a pure function of its geometry and timing fields. */
-export function planWalk(req: Pick<WalkRequest, 'width' | 'height' | 'walk' | 'translation' | 'interpolationSteps' | 'fps' | 'prompts'>): WalkPlan {
+export function planWalk(req: Pick<WalkRequest, 'width' | 'height' | 'walk' | 'translation' | 'interpolationSteps' | 'fps' | 'prompts'> & Partial<Pick<WalkRequest, 'negativePrompts'>>): WalkPlan {
   const { width, height } = req;
   const viewports: Viewport[] = [{ x: 0, y: 0, scale: 1 }];
   const steps: PlannedStep[] = [];
@@ -75,6 +76,7 @@ export function planWalk(req: Pick<WalkRequest, 'width' | 'height' | 'walk' | 't
       to,
       known: rectInView(viewportRect(from, width, height), to),
       prompt: req.prompts[index] ?? '',
+      negativePrompt: req.negativePrompts?.[index] ?? '',
     });
   });
   return {

@@ -76,7 +76,7 @@ describe('validateWalkRequest', () => {
   it('spreads one prompt over every step, or takes one per step', () => {
     expect(validateWalkRequest({ ...base, walk_type: ['left', 'up'], prompt: 'a forest' }).prompts).toEqual(['a forest', 'a forest']);
     expect(validateWalkRequest({ ...base, walk_type: ['left', 'up'], prompt: ['a', 'b'] }).prompts).toEqual(['a', 'b']);
-    expect(messageOf({ ...base, walk_type: ['left', 'up'], prompt: ['a', 'b', 'c'] })).toBe('prompt: 3 prompts given for 2 walk steps; give one prompt, or one per step');
+    expect(messageOf({ ...base, walk_type: ['left', 'up'], prompt: ['a', 'b', 'c'] })).toBe('prompt: 3 prompts given for 2 walk steps; give one prompt, one per step, or an object keyed by step index');
   });
 
   it('derives the output format from as_video and checks output_format against it', () => {
