@@ -13,6 +13,7 @@ export interface KeyframeContext {
   readonly engine: OutpaintEngine;
   readonly compositor: Compositor;
   readonly negativePrompt: string;
+  /** This step's own seed (step-seeds.ts). */
   readonly seed: number;
   readonly inferenceSteps: number;
   readonly guidance: number;
@@ -40,8 +41,7 @@ export async function buildKeyframe(ctx: KeyframeContext, layers: readonly Layer
       mask,
       prompt: step.prompt,
       negativePrompt: ctx.negativePrompt,
-      // Each step gets its own seed so repeated steps do not repeat the same fill.
-      seed: (ctx.seed + stepIndex * 7919) >>> 0,
+      seed: ctx.seed,
       steps: ctx.inferenceSteps,
       guidance: ctx.guidance,
       overlap: ctx.overlap,

@@ -115,7 +115,7 @@ describe('studio: watching a job', () => {
     await fill(page, 3);
     await page.fill('#step-1-seed', '5');
     const [sent] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/v5/outpaint')), page.click('#render')]);
-    expect(sent.postDataJSON()).toMatchObject({ step_seeds: [null, 5, null] });
+    expect(sent.postDataJSON()).toMatchObject({ seed: [null, 5, null] });
 
     // Three thumbnails while the job is still running: the stream has not said done.
     await expect.poll(() => page.locator('.filmstrip img').count()).toBe(3);
