@@ -4,7 +4,7 @@ import { keyOf, requireKey, type AuthConfig } from '../auth.js';
 import { readJournal } from '../events/journal.js';
 import { formatEvent, parseLastEventId, pingLine, PING_MS, retryLine } from '../events/sse.js';
 import { JobEventStream, type EventRenderers } from '../events/stream.js';
-import type { JobQueue, JobRecord } from '../jobs/types.js';
+import type { JobQueue } from '../jobs/types.js';
 import { v5Response } from '../responses.js';
 import { visibleJob, callerOf, canSee } from '../tenancy.js';
 import { fileUrl, type BaseUrl } from '../urls.js';

@@ -46,7 +46,7 @@ describe('job event ids and replay', () => {
     const got = [...early.start([], job('processing'), 0, 0)];
     let t = 0;
     for (const e of JOURNAL) got.push(...early.update([e], job('processing'), (t += 1000)));
-    got.push(...early.update([], job('success'), (t += 1000)));
+    got.push(...early.update([], job('success'), t + 1000));
     // A second apart, nothing is throttled: every report and keyframe, then done after the last number.
     expect(ids(got)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(names(got).at(-1)).toBe('done');
