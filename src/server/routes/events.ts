@@ -48,8 +48,8 @@ function renderers(base: string): EventRenderers {
 export const eventsRoutes: FastifyPluginCallback<EventsOptions> = (scope, o, done) => {
   requireKey(scope, o.auth, (req) => keyOf(req.headers, null), () => ({ status: 'error', message: 'invalid or missing API key: send it as an x-key header or Authorization: Bearer' }));
   const open = new Set<() => void>();
-  // A stream never holds up a shutdown: each is ended when the server closes.
-  scope.addHook('onClose', async () => {
+  // A stream never holds up a shutdown: each is ended before the server stops listening.
+  scope.addHook('preClose', async () => {
     for (const end of [...open]) end();
   });
   const pollMs = o.pollMs ?? 200;

@@ -49,8 +49,8 @@ const json = async (method: string, path: string, body?: unknown): Promise<{ sta
   const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
-const submit = async (): Promise<string> => {
-  const r = await json('POST', '/api/v5/outpaint', { image, walk_type: STEPS, width: 128, height: 96, num_interpolation_steps: INTERPOLATION, fps: 12, seed: 7 });
+const submit = async (walk = STEPS): Promise<string> => {
+  const r = await json('POST', '/api/v5/outpaint', { image, walk_type: walk, width: 128, height: 96, num_interpolation_steps: INTERPOLATION, fps: 12, seed: 7 });
   expect(r.status).toBe(200);
   return r.body['id'] as string;
 };
@@ -148,5 +148,17 @@ describe('the studio\'s server side', () => {
     expect(existsSync(join(dir, 'data', 'checkpoints', first))).toBe(false);
     expect(await queue.get(first)).toBeNull();
     expect((await json('POST', `/api/v5/fetch/${first}`, {})).status).toBe(404);
+  });
+
+  it('ends open streams when the server closes, so a stream never holds up a shutdown', async () => {
+    const running = await submit(Array<string>(30).fill('left'));
+    const res = await fetch(`${base}/api/jobs/${running}/events`);
+    const reader = res.body!.getReader();
+    await reader.read();
+    await app.close();
+    // The job still had 30 keyframes of 150 ms to make: had the stream held the close up until the
+    // job ended (and ended the stream), its video would be there.
+    expect(existsSync(join(dir, 'data', 'generations', `${running}.mp4`))).toBe(false);
+    for (let r = await reader.read(); !r.done; r = await reader.read());
   });
 });
