@@ -3,6 +3,7 @@ import type { Compositor } from '../frames/compose.js';
 import { evictHidden } from '../frames/evict.js';
 import { createLayer, type Layer } from '../frames/layer.js';
 import type { RawImage } from '../image/raw.js';
+import { stepSeed } from '../request/step-seeds.js';
 import type { WalkRequest } from '../request/walk-request.js';
 import type { WalkPlan } from '../walk/plan.js';
 import { buildKeyframe } from './keyframe.js';
@@ -18,6 +19,7 @@ export interface KeyframeJob {
   readonly plan: WalkPlan;
   readonly input: RawImage;
   readonly engine: OutpaintEngine;
+  /** This sample's seed: the walk's base seed plus the sample number. */
   readonly seed: number;
   readonly options: Pick<RenderOptions, 'resumeKeyframe' | 'onKeyframe' | 'signal'>;
   readonly tracker: ProgressTracker;
@@ -49,7 +51,7 @@ export class KeyframeStack {
               plan,
               engine,
               compositor: this.compositor,
-              seed,
+              seed: stepSeed(seed, request.stepSeeds, i, tracker.sample),
               inferenceSteps: request.inferenceSteps,
               guidance: request.guidance,
               overlap: request.overlap,

@@ -12,6 +12,7 @@ export interface KeyframeContext {
   readonly plan: WalkPlan;
   readonly engine: OutpaintEngine;
   readonly compositor: Compositor;
+  /** This step's own seed (src/request/step-seeds.ts). */
   readonly seed: number;
   readonly inferenceSteps: number;
   readonly guidance: number;
@@ -39,8 +40,7 @@ export async function buildKeyframe(ctx: KeyframeContext, layers: readonly Layer
       mask,
       prompt: step.prompt,
       negativePrompt: step.negativePrompt,
-      // Each step gets its own seed so repeated steps do not repeat the same fill.
-      seed: (ctx.seed + stepIndex * 7919) >>> 0,
+      seed: ctx.seed,
       steps: ctx.inferenceSteps,
       guidance: ctx.guidance,
       overlap: ctx.overlap,

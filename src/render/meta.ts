@@ -1,3 +1,4 @@
+import { fillStepSeeds } from '../request/step-seeds.js';
 import type { RenderResult } from './options.js';
 
 /** One value when every step has the same, else the list (as the public API's single prompt). */
@@ -22,7 +23,8 @@ export function responseMeta(result: RenderResult): Record<string, unknown> {
     num_interpolation_steps: r.interpolationSteps,
     fps: r.fps,
     frames: result.plan.totalFrames,
-    seed: result.outputs[0]?.seed ?? r.seed,
+    // A seed list is reported as the seeds its steps used (sample 0's).
+    seed: r.stepSeeds ? fillStepSeeds(r.stepSeeds, result.outputs[0]?.seed ?? 0) : (result.outputs[0]?.seed ?? r.seed),
     seeds: result.outputs.map((o) => o.seed),
     samples: r.samples,
     overlap_width: r.overlap,

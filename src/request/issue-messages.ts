@@ -47,6 +47,19 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
 /** Parses `value` with `schema`, or throws one ValidationError naming every bad field, value and limit. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const parsed = schema.safeParse(value, { reportInput: true });
-  if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: issuePath(i.path), message: issueMessage(i) })));
+  if (!parsed.success) throw new ValidationError(parsed.error.issues.flatMap((i) => flatIssues(i)));
   return parsed.data;
+}
+
+/**
+ * One issue as field messages. A union whose value matched one branch's type (a list given for
+ * `seed`, which also takes one number) reports that branch's issues, so `seed[2]` is named.
+ */
+function flatIssues(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): { path: string; message: string }[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    const typed = issue.errors.filter((errs) => !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
+    if (typed.length === 1) return typed[0]!.flatMap((e) => flatIssues(e, path));
+  }
+  return [{ path: issuePath(path), message: issueMessage(issue) }];
 }

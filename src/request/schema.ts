@@ -11,6 +11,7 @@ function walkValue(value: unknown): unknown {
 
 /** A per-step text: one string, one per step, or an object keyed by step index (src/request/schedule.ts). */
 const schedule = z.union([z.string(), z.array(z.string()).min(1), z.record(z.string(), z.string())]);
+const seedValue = z.preprocess(numeric, z.number().int().min(0).max(0xffffffff).nullable());
 
 /** The v5/outpaint walk request as sent over the wire, plus zoomwalk's documented extensions. */
 export const walkRequestSchema = z.object({
@@ -33,7 +34,8 @@ export const walkRequestSchema = z.object({
   num_interpolation_steps: int(1, LIMITS.maxInterpolationSteps).default(DEFAULTS.numInterpolationSteps),
   as_video: yesNo.default('yes'),
   fps: int(LIMITS.minFps, LIMITS.maxFps).default(DEFAULTS.fps),
-  seed: z.preprocess(numeric, z.number().int().min(0).max(0xffffffff).nullable()).default(null),
+  // One seed for the walk, or one per step (null: that step's default); see step-seeds.ts.
+  seed: z.union([seedValue, z.array(seedValue).min(1).max(LIMITS.maxWalkSteps)]).default(null),
   samples: int(1, LIMITS.maxSamples).default(DEFAULTS.samples),
   webhook: z.string().url().nullable().optional(),
   track_id: z.union([z.string(), z.number()]).nullable().optional(),

@@ -74,6 +74,13 @@ function outputFormat(p: ParsedWalkRequest, issues: Issue[]): OutputFormat {
   return wanted;
 }
 
+function stepSeeds(p: ParsedWalkRequest, issues: Issue[]): (number | null)[] | null {
+  if (!Array.isArray(p.seed)) return null;
+  const steps = p.walk_type.length;
+  if (p.seed.length !== steps) issues.push({ path: 'seed', message: `${p.seed.length} seeds given for ${steps} walk steps; give one seed, or one per step (null: that step's default)` });
+  return p.seed;
+}
+
 function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
   const width = even(p.width);
   const height = even(p.height);
@@ -89,7 +96,8 @@ function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
     guidance: p.guidance_scale,
     interpolationSteps: p.num_interpolation_steps,
     fps: p.fps,
-    seed: p.seed,
+    seed: Array.isArray(p.seed) ? null : p.seed,
+    stepSeeds: stepSeeds(p, issues),
     samples: p.samples,
     overlap: p.overlap_width ?? defaultOverlap(width, height),
     reverse: p.reverse,

@@ -19,8 +19,10 @@ export interface WalkRequest {
   readonly guidance: number;
   readonly interpolationSteps: number;
   readonly fps: number;
-  /** null = pick a random seed at render time (and record it). */
+  /** null = pick a random seed at render time (and record it); also null when `seed` was a list. */
   readonly seed: number | null;
+  /** `seed` given as a list: one per step, null = that step's default from `seed` (step-seeds.ts). */
+  readonly stepSeeds: readonly (number | null)[] | null;
   readonly samples: number;
   readonly overlap: number;
   readonly reverse: boolean;

@@ -13,16 +13,18 @@ import { BodyGate } from './body-key.js';
 import { sendGenericError } from './error-reply.js';
 import { acquireDataLock } from './data-lock.js';
 import { releaseOnFailure } from './input-image.js';
-import { type JobDirs, removeJobFiles, removeStoredInputs } from './jobs/cleanup.js';
+import { ALL_FILES, type JobDirs, removeJobFiles, removeStoredInputs } from './jobs/cleanup.js';
 import { limitJsonDepth } from './json-body.js';
 import { EmbeddedJobQueue } from './jobs/embedded-queue.js';
 import { OutboxStore } from './jobs/outbox-store.js';
 import { SqliteJobStore } from './jobs/sqlite-store.js';
-import type { JobQueue } from './jobs/types.js';
+import type { JobQueue, JobRecord } from './jobs/types.js';
 import { applyLimits, DEFAULT_LIMITS, timeoutOptions } from './limits-plugin.js';
 import type { ServerOptions } from './options.js';
 import { v5Response } from './responses.js';
 import { adminRoutes } from './routes/admin.js';
+import { eventsRoutes } from './routes/events.js';
+import { redoRoutes } from './routes/redo.js';
 import { generationsRoutes } from './routes/generations.js';
 import { studioRoutes } from './routes/studio.js';
 import { jobRunner } from './runners/dispatch.js';
@@ -85,13 +87,14 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
     minFreeBytes: options.minFreeBytes ?? 0,
     onRejected: (request) => removeStoredInputs(inputsDir, request),
     onFinished: (job, persisted) => {
-      // What a job owns goes when it ends (its outputs stay until retention); a job whose end could
-      // not be recorded (full disk) runs again at the next start and keeps its input for that.
-      removeJobFiles(dirs, job, { inputs: persisted, outputs: false });
+      // Its input goes when a job ends; outputs stay until retention, and so do the checkpoints of
+      // a job that succeeded (redo starts from them). A job whose end could not be recorded (full
+      // disk) runs again at the next start and keeps its input for that.
+      removeJobFiles(dirs, job, { inputs: persisted, outputs: false, checkpoints: job.status !== 'success' });
       const url = job.request['webhook'];
       if (typeof url === 'string' && url) outbox.enqueue(job.id, url, v5Response(job, base()));
     },
-    afterCancel: (job) => removeJobFiles(dirs, job, { inputs: true, outputs: false }),
+    afterCancel: (job) => removeJobFiles(dirs, job, { inputs: true, outputs: false, checkpoints: true }),
     ...(options.log ? { log: options.log } : {}),
   }), limits.shutdownGraceMs);
   const retention = startRetention({ queue, dirs, retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS, onRemoved: (id) => outbox.forget(id), ...(options.log ? { log: options.log } : {}) });
@@ -106,7 +109,15 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
   // Each public API is a plugin with its own key check and error bodies (see apis/).
   for (const api of [v5Api, modelslabEnterpriseApi, editOutpaintApi, bflApi, picsartApi]) void app.register(api, ctx);
   void app.register(generationsRoutes, { dir: generationsDir });
-  void app.register(adminRoutes, { queue, auth: options.auth });
+  const removeJob = async (job: JobRecord): Promise<void> => {
+    // Files first, as retention does: a removal cut short leaves a record to find again.
+    removeJobFiles(dirs, job, ALL_FILES);
+    await queue.remove(job.id);
+    outbox.forget(job.id);
+  };
+  void app.register(adminRoutes, { queue, auth: options.auth, checkpointsDir, base, removeJob });
+  void app.register(eventsRoutes, { queue, auth: options.auth, checkpointsDir, base });
+  void app.register(redoRoutes, { queue, auth: options.auth, checkpointsDir, inputsDir, maxPixels: options.maxImagePixels, base });
   app.get('/health', async () => ({ status: 'ok' }));
   studioRoutes(app, { engines, keyRequired: !options.auth.open });
   app.addHook('onClose', async () => {

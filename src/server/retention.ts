@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { type JobDirs, removeJobFiles, sweepOrphans } from './jobs/cleanup.js';
+import { ALL_FILES, type JobDirs, removeJobFiles, sweepOrphans } from './jobs/cleanup.js';
 import type { JobQueue } from './jobs/types.js';
 
 /** How long finished jobs are kept by default: 24 h, as the hosted APIs keep their outputs. */
@@ -45,7 +45,7 @@ export async function sweepOnce(o: RetentionOptions, orphanCutoff = Date.now() -
     for (let batch = await o.queue.finishedBefore(before, STEP); batch.length > 0; batch = await o.queue.finishedBefore(before, STEP)) {
       for (const job of batch) {
         // Files first: a sweep cut short leaves a record to find again, never files without one.
-        removeJobFiles(o.dirs, job, { inputs: true, outputs: true });
+        removeJobFiles(o.dirs, job, ALL_FILES);
         await o.queue.remove(job.id);
         o.onRemoved?.(job.id);
         removed++;

@@ -13,7 +13,7 @@ export function controlFor(field: string): string | null {
   if (SAME_ID.has(field)) return field;
   if (field === 'image') return 'image-file';
   if (field === 'walk_type') return 'step-0-direction';
-  const step = /^(walk_type|prompt|step_seeds)\[(\d+)\]$/.exec(field);
+  const step = /^(walk_type|prompt|seed)\[(\d+)\]$/.exec(field);
   if (step) return `step-${step[2]}-${step[1] === 'walk_type' ? 'direction' : step[1] === 'prompt' ? 'prompt' : 'seed'}`;
   return null;
 }

@@ -3,14 +3,12 @@
 // or retyped field breaks the studio's type-check instead of a render.
 import { DEFAULTS, OUTPUT_FORMATS, WALK_TYPES, type WalkType } from '../request/limits.js';
 import type { ParsedWalkRequest } from '../request/schema.js';
+import { defaultStepSeed } from '../request/step-seeds.js';
 import type { Step, StudioForm } from './form.js';
 
-/** The v5 body the studio sends: only fields of walkRequestSchema, plus the proposed `step_seeds`. */
+/** The v5 body the studio sends: only fields of walkRequestSchema. */
 export type StudioBody = Pick<ParsedWalkRequest, 'image' | 'prompt' | 'width' | 'height' | 'walk_type' | 'num_inference_steps' | 'guidance_scale' | 'num_interpolation_steps' | 'fps'> &
-  Partial<Pick<ParsedWalkRequest, 'negative_prompt' | 'width_translation_per_step' | 'height_translation_per_step' | 'translation_factor' | 'seed' | 'engine' | 'output_format' | 'reverse'>> & {
-    /** Per-step seeds (null = the default): sent only when the server says it takes them (docs/studio.md). */
-    step_seeds?: (number | null)[];
-  };
+  Partial<Pick<ParsedWalkRequest, 'negative_prompt' | 'width_translation_per_step' | 'height_translation_per_step' | 'translation_factor' | 'seed' | 'engine' | 'output_format' | 'reverse'>>;
 
 /** What the server told the page it accepts beyond the v5 contract (GET /api/studio/config). */
 export interface BodyFeatures {
@@ -34,13 +32,24 @@ export function toRequestBody(form: StudioForm, features: BodyFeatures = { stepS
     guidance_scale: form.guidance,
     num_interpolation_steps: form.interpolation,
     fps: form.fps,
-    ...(form.seed !== null ? { seed: form.seed } : {}),
-    ...(features.stepSeeds && form.steps.some((s) => s.seed !== null) ? { step_seeds: form.steps.map((s) => s.seed) } : {}),
+    ...seedField(form, features),
     ...(form.engine !== '' ? { engine: form.engine } : {}),
     output_format: form.outputFormat,
     ...(form.reverse ? { reverse: true } : {}),
   };
   return body;
+}
+
+/**
+ * `seed`: the walk's seed, or — when a step has its own and the server takes lists — one per step,
+ * the others at the default the walk's seed gives them (src/request/step-seeds.ts), so the list
+ * renders exactly as the walk's seed would have for those steps.
+ */
+function seedField(form: StudioForm, features: BodyFeatures): Pick<StudioBody, 'seed'> {
+  if (features.stepSeeds && form.steps.some((s) => s.seed !== null)) {
+    return { seed: form.steps.map((s, i) => s.seed ?? (form.seed !== null ? defaultStepSeed(form.seed, i) : null)) };
+  }
+  return form.seed !== null ? { seed: form.seed } : {};
 }
 
 /** The form a pasted request starts from: the server's defaults, the current image kept. */
@@ -102,10 +111,8 @@ export function fromRequestBody(json: unknown, base: StudioForm): { form: Studio
     prompt = '';
     steps = steps.map((s, i) => ({ ...s, prompt: list[Math.min(i, list.length - 1)] ?? '' }));
   }
-  if (Array.isArray(b['step_seeds'])) {
-    const seeds = b['step_seeds'];
-    steps = steps.map((s, i) => ({ ...s, seed: num(seeds[i]) ?? null }));
-  }
+  const seeds = b['seed'];
+  if (Array.isArray(seeds)) steps = steps.map((s, i) => ({ ...s, seed: num(seeds[i]) ?? null }));
   const tw = num(b['width_translation_per_step']);
   const th = num(b['height_translation_per_step']);
   const factor = num(b['translation_factor']);
@@ -119,7 +126,8 @@ export function fromRequestBody(json: unknown, base: StudioForm): { form: Studio
           : {};
   const format = typeof b['output_format'] === 'string' ? b['output_format'].trim().toLowerCase() : undefined;
   if (format !== undefined && (format === 'png' || !(OUTPUT_FORMATS as readonly string[]).includes(format))) problems.push(`output_format: the studio makes videos (mp4, webm, gif), not "${format}"`);
-  const seed = b['seed'] === null ? null : num(b['seed']);
+  // A list of seeds is the steps' own; the walk then has no seed of its own.
+  const seed = b['seed'] === null || Array.isArray(seeds) ? null : num(b['seed']);
   const image = typeof b['image'] === 'string' && b['image'] !== '' ? b['image'] : undefined;
   const form: StudioForm = {
     ...base,

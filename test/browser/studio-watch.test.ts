@@ -1,6 +1,7 @@
 // Watching in a real browser: cancel and reload against a real server whose engine is slowed
 // down, and the client side of the SSE and redo contract (docs/studio.md) against stubs the
 // page cannot tell from the server side that is still to come.
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page, Route } from 'playwright-core';
@@ -11,12 +12,16 @@ import { launchBrowser, pageErrors, startStudioServer, type StudioServer } from 
 
 const SAMPLE = join(import.meta.dirname, '..', '..', 'samples', 'mountain-autumn.jpg');
 
+/** Keyframes the engine has outpainted (a keyframe taken from a checkpoint is not counted). */
+let engineCalls = 0;
+
 /** The mirror engine, 400 ms a keyframe: long enough to act while a job runs. */
 function slowMirror(): OutpaintEngine {
   const mirror = createMirrorEngine();
   return {
     name: 'mirror',
     outpaint: async (task, signal) => {
+      engineCalls++;
       await new Promise<void>((resolve, reject) => {
         const t = setTimeout(resolve, 400);
         signal?.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason as Error); }, { once: true });
@@ -80,6 +85,53 @@ describe('studio: watching a job', () => {
     await page.context().close();
   });
 
+  it('shows keyframe thumbnails while the job runs, reaches 100 %, redoes from step 2 re-rendering only steps 2 … 5, and deletes a job', async () => {
+    const { page, errors } = await ready();
+    await page.goto(`${server.base}/`);
+    await fill(page, 5);
+    await page.click('#render');
+    // Three thumbnails while the job is still running (two keyframes of 400 ms each are still to come).
+    await page.waitForSelector('.filmstrip li:nth-child(3) img');
+    expect(await page.$('#result-video')).toBeNull();
+    expect(await page.textContent('#job-status')).toMatch(/^Rendering: keyframe [3-5] \/ 5/);
+    const first = (await server.queue.list(1))[0]!;
+    expect(first.status).toBe('processing');
+    const src = await page.getAttribute('.filmstrip li:first-child img', 'src');
+    expect(src).toBe(`${server.base}/generations/${first.id}-k0-1.jpg`);
+    expect(await page.$eval('.filmstrip li:first-child img', (i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await page.waitForSelector('#job-percent:has-text("100 %")', { timeout: 30_000 });
+    await page.waitForSelector('#result-video');
+    expect(await page.locator('.filmstrip img').count()).toBe(5);
+
+    // Redo from step 2 of 5: keyframe 1 comes from the first job's checkpoint, so the engine runs
+    // for steps 2, 3, 4 and 5 only: steps − 1 = 4 times.
+    engineCalls = 0;
+    await page.click('button[aria-label="Keyframe 2: redo from here"]');
+    await page.fill('#redo-seed', '42');
+    await page.click('button:has-text("Redo from step 2")');
+    await page.waitForSelector('.notice:has-text("Redoing from step 2.")');
+    const redo = (await server.queue.list(1))[0]!;
+    expect(redo.id).not.toBe(first.id);
+    await page.waitForSelector(`#watch-title:has-text("${redo.id.slice(0, 8)}")`);
+    await page.waitForSelector('#job-percent:has-text("100 %")', { timeout: 30_000 });
+    await page.waitForSelector('#result-video');
+    const done = (await server.queue.get(redo.id))!;
+    expect(done.status).toBe('success');
+    expect(engineCalls).toBe(4);
+    expect(done.meta).toMatchObject({ resumed_from_keyframe: 1 });
+    expect((done.meta!['seed'] as number[])[1]).toBe(42);
+
+    // Delete the first job from the jobs panel: its record and files go.
+    const short = first.id.slice(0, 8);
+    await page.click('button:has-text("Refresh")').catch(() => undefined);
+    await page.click(`button[aria-label="Delete job ${short} and its files"]`);
+    await page.waitForSelector('.notice:has-text("Job deleted.")');
+    expect(await server.queue.get(first.id)).toBeNull();
+    expect(readdirSync(join(server.dataDir, 'generations')).filter((f) => f.startsWith(first.id))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('reads the SSE stream: keyframes appear before done, a dropped stream resumes with Last-Event-ID, a keyframe offers redo', async () => {
     const { page, errors } = await ready();
     const thumb = await readFile(SAMPLE);
@@ -115,7 +167,7 @@ describe('studio: watching a job', () => {
     await fill(page, 3);
     await page.fill('#step-1-seed', '5');
     const [sent] = await Promise.all([page.waitForRequest((r) => r.url().endsWith('/api/v5/outpaint')), page.click('#render')]);
-    expect(sent.postDataJSON()).toMatchObject({ step_seeds: [null, 5, null] });
+    expect(sent.postDataJSON()).toMatchObject({ seed: [null, 5, null] });
 
     // Three thumbnails while the job is still running: the stream has not said done.
     await expect.poll(() => page.locator('.filmstrip img').count()).toBe(3);

@@ -92,6 +92,8 @@ describe('zoomwalk studio in Chromium', () => {
 
     await page.waitForSelector('#job-percent:has-text("100 %")', { timeout: 30_000 });
     expect(await page.$eval('#job-progress', (p) => (p as unknown as { value: number }).value)).toBe(100);
+    // The filmstrip: one thumbnail per keyframe (that they come while the job runs is studio-watch's test).
+    await expect.poll(() => page.locator('.filmstrip img').count()).toBe(3);
     await page.waitForFunction("document.querySelector('#result-video')?.readyState >= 2", undefined, { timeout: 15_000 });
     const played = (await page.evaluate(`(async () => {
       const v = document.querySelector('#result-video');

@@ -39,7 +39,7 @@ describe('studio build', () => {
       engines: ['mirror', 'classical'],
       default_engine: 'mirror',
       key_required: false,
-      features: { events: false, redo: false, step_seeds: false, delete: false },
+      features: { events: true, redo: true, step_seeds: true, delete: true },
     });
     const presets = (await (await fetch(`${server.base}/api/studio/presets`)).json()) as { presets: { name: string }[] };
     expect(presets.presets.map((p) => p.name)).toContain('panorama');

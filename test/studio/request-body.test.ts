@@ -24,13 +24,20 @@ describe('studio form → v5 body', () => {
     expect(validateWalkRequest(bodies[2]).prompts).toEqual(['a beach', 'common', 'common']);
     expect(validateWalkRequest(bodies[1]).translation.source).toBe('factor');
     expect(bodies[0]).not.toHaveProperty('key');
-    expect(bodies[0]).not.toHaveProperty('step_seeds');
+    expect(bodies[0]).toMatchObject({ seed: 1 });
   });
 
-  it('sends step_seeds only when the server takes them', () => {
-    const f = form({ steps: [step('left'), { ...step('up'), seed: 9 }] });
-    expect(toRequestBody(f)).not.toHaveProperty('step_seeds');
-    expect(toRequestBody(f, { stepSeeds: true }).step_seeds).toEqual([null, 9]);
+  it('sends a seed per step only when the server takes lists, the others at the default the walk\'s seed gives them', () => {
+    const f = form({ seed: 100, steps: [step('left'), { ...step('up'), seed: 9 }, step('left')] });
+    expect(toRequestBody(f).seed).toBe(100);
+    const list = toRequestBody(f, { stepSeeds: true }).seed;
+    // 100 + i × 7919 for the steps without their own (src/request/step-seeds.ts).
+    expect(list).toEqual([100, 9, 100 + 2 * 7919]);
+    expect(validateWalkRequest({ ...toRequestBody(f, { stepSeeds: true }) }).stepSeeds).toEqual(list);
+    // Without a walk seed the others are left to the server (null).
+    expect(toRequestBody({ ...f, seed: null }, { stepSeeds: true }).seed).toEqual([null, 9, null]);
+    // Loading the body back puts the seeds on their steps.
+    expect(fromRequestBody({ seed: [null, 9, 3] }, f).form.steps.map((s) => s.seed)).toEqual([null, 9, 3]);
   });
 
   it('loads its own body back into the same form', () => {

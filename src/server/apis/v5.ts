@@ -5,6 +5,7 @@ import { decodeInput, DEFAULT_LOAD_LIMITS, isInlineImage } from '../../image/loa
 import { getPreset } from '../../presets/shipped.js';
 import { applyPreset } from '../../request/presets.js';
 import { randomSeed } from '../../request/seed.js';
+import { fillStepSeeds } from '../../request/step-seeds.js';
 import { validateWalkRequest } from '../../request/validate.js';
 import { requireBodyKey } from '../auth.js';
 import { sendGenericError } from '../error-reply.js';
@@ -50,7 +51,8 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     // The key is not kept, and a client cannot set the server's own fields.
     const stored = publicFields(body);
     // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
-    const seed = request.seed ?? randomSeed();
+    // A seed list is stored with its nulls filled from that seed (step-seeds.ts).
+    const seed = request.stepSeeds ? fillStepSeeds(request.stepSeeds, randomSeed()) : (request.seed ?? randomSeed());
     const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input.name }, callerOf(req).owner);
     const base = ctx.base(req);
     const future = outputNames(job.id, request.outputFormat, request.samples).map((name) => fileUrl(base, name));

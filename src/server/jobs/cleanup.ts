@@ -1,5 +1,6 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { thumbnailNames } from '../events/thumbnails.js';
 import { INPUT_FIELD, MASK_FIELD } from './fields.js';
 import type { JobQueue, JobRecord } from './types.js';
 
@@ -15,20 +16,29 @@ function inside(dir: string, name: string): string {
   return join(dir, name.replace(/[^A-Za-z0-9._-]/g, '').replace(/^\.+/, ''));
 }
 
-/** Which of a job's files to remove: checkpoints always; inputs unless the job will run again; outputs at retention. */
+/**
+ * Which of a job's files to remove: inputs unless the job will run again; checkpoints (with the
+ * event journal and the kept input, for redo) on a cancel; outputs and thumbnails at retention or
+ * a delete, which take everything.
+ */
 export interface RemoveWhat {
   readonly inputs: boolean;
   readonly outputs: boolean;
+  readonly checkpoints: boolean;
 }
 
+/** Everything a job owns: what retention and DELETE /api/jobs/:id?files=true remove. */
+export const ALL_FILES: RemoveWhat = { inputs: true, outputs: true, checkpoints: true };
+
 /**
- * Removes what a job owns: its checkpoints, its stored inputs (when it ends, whatever the end),
- * and its generated files (retention). Idempotent, and never throws for a file already gone.
+ * Removes what a job owns: its stored inputs (when it ends, whatever the end), its checkpoints
+ * (kept after success or failure for redo), and its generated files and keyframe thumbnails.
+ * Idempotent, and never throws for a file already gone.
  */
 export function removeJobFiles(dirs: JobDirs, job: JobRecord, what: RemoveWhat): void {
   if (what.inputs) removeStoredInputs(dirs.inputsDir, job.request);
-  rmSync(inside(dirs.checkpointsDir, job.id), { recursive: true, force: true });
-  if (what.outputs) for (const name of job.outputs) rmSync(inside(dirs.generationsDir, name), { force: true });
+  if (what.checkpoints) rmSync(inside(dirs.checkpointsDir, job.id), { recursive: true, force: true });
+  if (what.outputs) for (const name of [...job.outputs, ...thumbnailNames(job)]) rmSync(inside(dirs.generationsDir, name), { force: true });
 }
 
 /** Removes the stored images a job request names (a submission refused after storing them). */
@@ -49,8 +59,8 @@ function olderThan(path: string, cutoff: number): boolean {
 
 /**
  * Removes stored inputs no queued or running job needs (a request that failed after its image was
- * stored, a crash between storing and queueing) and checkpoints of jobs that are not running any
- * more. Only files last changed before `cutoff` (ms since the epoch) go: a submit in flight has
+ * stored, a crash between storing and queueing) and checkpoints of jobs that no longer exist
+ * (a finished job keeps its own until it is removed). Only files last changed before `cutoff` (ms since the epoch) go: a submit in flight has
  * stored its image but not yet queued its job. Returns how many were removed.
  */
 export async function sweepOrphans(queue: JobQueue, dirs: JobDirs, cutoff: number): Promise<number> {
@@ -65,7 +75,7 @@ export async function sweepOrphans(queue: JobQueue, dirs: JobDirs, cutoff: numbe
   }
   for (const id of readdirSync(dirs.checkpointsDir)) {
     const job = await queue.get(id);
-    if ((!job || (job.status !== 'queued' && job.status !== 'processing')) && olderThan(join(dirs.checkpointsDir, id), cutoff)) {
+    if (!job && olderThan(join(dirs.checkpointsDir, id), cutoff)) {
       rmSync(join(dirs.checkpointsDir, id), { recursive: true, force: true });
       removed++;
     }

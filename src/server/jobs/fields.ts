@@ -21,3 +21,6 @@ export function isInternalField(name: string): boolean {
 export function publicFields(request: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(request).filter(([name]) => name !== 'key' && !isInternalField(name)));
 }
+
+/** A redo's origin: `{job, step}`, the job whose keyframes before `step` it starts from (routes/redo.ts). */
+export const REDO_FIELD = '_redo';

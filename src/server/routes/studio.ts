@@ -48,8 +48,8 @@ export function studioRoutes(app: FastifyInstance, o: StudioOptions): void {
     engines: o.engines,
     default_engine: o.engines[0] ?? null,
     key_required: o.keyRequired,
-    // The server side of docs/studio.md; each turns true when its route exists.
-    features: { events: false, redo: false, step_seeds: false, delete: false },
+    // The server side of docs/studio.md (`step_seeds`: the v5 `seed` takes one per step).
+    features: { events: true, redo: true, step_seeds: true, delete: true },
   }));
   app.get('/api/studio/presets', async () => ({ presets: listPresets() }));
 }

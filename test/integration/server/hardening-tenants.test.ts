@@ -134,7 +134,7 @@ describe('GET /api/jobs: pages with a cursor', () => {
       const page = await json('GET', `/api/jobs?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { 'x-key': OP });
       const jobs = page.body['jobs'] as Record<string, unknown>[];
       expect(jobs.length).toBeLessThanOrEqual(2);
-      for (const j of jobs) expect(Object.keys(j).sort()).toEqual(['created_at', 'error', 'id', 'progress', 'status', 'updated_at']);
+      for (const j of jobs) expect(Object.keys(j).sort()).toEqual(['created_at', 'error', 'id', 'progress', 'status', 'thumbnail', 'updated_at']);
       seen.push(...jobs.map((j) => j['id'] as string));
       cursor = page.body['next_cursor'] as string | null;
     } while (cursor);
