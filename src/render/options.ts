@@ -19,6 +19,10 @@ export interface RenderOptions extends ResolveOptions {
   readonly engineOptions?: Omit<EngineOptions, 'warn'>;
   /** The image's bytes, already fetched (the server fetches through its SSRF guard); `image` is then not read. */
   readonly imageBytes?: Buffer;
+  /** The request's `audio` as a local file already fetched (the server's SSRF-guarded copy); else `audio` is read as a path. */
+  readonly audioPath?: string;
+  /** The request's `watermark` image, already fetched; else `watermark` is read like `image`. */
+  readonly watermarkBytes?: Buffer;
   readonly onProgress?: (p: RenderProgress) => void;
   /** Called with each keyframe as it is made (checkpoints, previews); `sample` is 0-based. */
   readonly onKeyframe?: (index: number, image: RawImage, sample: number) => void;

@@ -3,9 +3,12 @@ import { dirname, extname } from 'node:path';
 import { throwIfAborted } from '../errors.js';
 import { createEngine, DEFAULT_ENGINE } from '../engines/registry.js';
 import { decodeFitted, readImageSource } from '../image/load.js';
+import { decodeRgbaAtWidth } from '../image/resize.js';
+import { probeAudio } from '../video/audio.js';
 import { getPreset } from '../presets/shipped.js';
 import { resolveRequest } from '../request/resolve.js';
 import { randomSeed } from '../request/seed.js';
+import type { WalkRequest } from '../request/walk-request.js';
 import { planWalk } from '../walk/plan.js';
 import type { RenderOptions, RenderOutput, RenderResult } from './options.js';
 import { ProgressTracker } from './progress.js';
@@ -18,6 +21,11 @@ export function samplePath(output: string, index: number, samples: number): stri
   return `${output.slice(0, output.length - ext.length)}-${index + 1}${ext}`;
 }
 
+/** The watermark's width in output pixels: watermark_scale of the video's width, even. */
+function watermarkWidth(r: WalkRequest): number {
+  return Math.max(2, 2 * Math.round((r.watermark!.scale * r.width * r.outputScale) / 2));
+}
+
 /** Renders a v5 walk request to video (or image) files: the library entry point. */
 export async function render(body: unknown, options: RenderOptions): Promise<RenderResult> {
   const started = performance.now();
@@ -25,6 +33,12 @@ export async function render(body: unknown, options: RenderOptions): Promise<Ren
   const plan = planWalk(request);
   const bytes = options.imageBytes ?? (await readImageSource(request.image, options.loadLimits, options.signal));
   const input = await decodeFitted(bytes, request.width, request.height, options.loadLimits);
+  // Audio and watermark fail here, before any engine work, when they are not what they claim.
+  const audioPath = request.audio ? (options.audioPath ?? request.audio.source) : null;
+  if (audioPath) await probeAudio(audioPath);
+  const watermark = request.watermark
+    ? await decodeRgbaAtWidth(options.watermarkBytes ?? (await readImageSource(request.watermark.source, options.loadLimits, options.signal)), watermarkWidth(request))
+    : null;
   throwIfAborted(options.signal);
 
   const warn = options.onWarning ?? (() => undefined);
@@ -41,7 +55,7 @@ export async function render(body: unknown, options: RenderOptions): Promise<Ren
       tracker.sample = n;
       const path = samplePath(options.output, n, request.samples);
       const seed = (baseSeed + n) >>> 0;
-      outputs.push(await renderSample({ request, plan, input, engine, seed, path, options, tracker }));
+      outputs.push(await renderSample({ request, plan, input, engine, seed, path, options, tracker, watermark, audioPath }));
     }
   } finally {
     if (ownsEngine) await engine.close?.();

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { creativeOptions } from './creative.js';
 import { parseOrThrow } from './issue-messages.js';
 import { DEFAULTS, defaultOverlap, type OutputFormat } from './limits.js';
 import { walkRequestSchema, type ParsedWalkRequest } from './schema.js';
@@ -85,6 +86,7 @@ function prompts(p: ParsedWalkRequest, issues: Issue[]): string[] {
 function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
   const width = even(p.width);
   const height = even(p.height);
+  const format = outputFormat(p, issues);
   const req: WalkRequest = {
     image: p.image,
     prompts: prompts(p, issues),
@@ -95,18 +97,18 @@ function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
     translation: effectiveTranslation(p, width, height),
     inferenceSteps: p.num_inference_steps,
     guidance: p.guidance_scale,
-    interpolationSteps: p.num_interpolation_steps,
     fps: p.fps,
     seed: p.seed,
     samples: p.samples,
     overlap: p.overlap_width ?? defaultOverlap(width, height),
     reverse: p.reverse,
-    outputFormat: outputFormat(p, issues),
+    outputFormat: format,
     webhook: p.webhook ?? null,
     trackId: p.track_id ?? null,
     preset: p.preset ?? null,
     engine: p.engine ?? null,
     engineOptions: p.engine_options ?? null,
+    ...creativeOptions(p, format, width, height, issues),
   };
   checkTranslation(req, issues);
   return req;
