@@ -38,6 +38,8 @@ export interface RenderOptions extends ResolveOptions {
   /** Pixel format of the frames streamed to ffmpeg; default: what the output format stores. */
   readonly pixelFormat?: PixelFormat;
   readonly signal?: AbortSignal;
+  /** For a loop: also render the frame that follows the last one (it must equal frame 0); to check the seam, not for delivery. */
+  readonly closeLoop?: boolean;
   readonly encode?: EncodeSettings;
   readonly filter?: ResampleFilter;
   /** Resampling kernel: `auto` (WebAssembly SIMD when built), `wasm` or `js`. */

@@ -30,7 +30,9 @@ function watermarkWidth(r: WalkRequest): number {
 export async function render(body: unknown, options: RenderOptions): Promise<RenderResult> {
   const started = performance.now();
   const request = resolveRequest(body, getPreset, options);
-  const plan = planWalk(request);
+  const walk = planWalk(request);
+  const closing = options.closeLoop && walk.loop ? [{ step: walk.steps.length - 1, t: 1 }] : [];
+  const plan = closing.length > 0 ? { ...walk, frames: [...walk.frames, ...closing], totalFrames: walk.totalFrames + 1 } : walk;
   const bytes = options.imageBytes ?? (await readImageSource(request.image, options.loadLimits, options.signal));
   const input = await decodeFitted(bytes, request.width, request.height, options.loadLimits);
   // Audio and watermark fail here, before any engine work, when they are not what they claim.
