@@ -7,8 +7,9 @@ import { randomSeed } from '../../request/seed.js';
 import { validateWalkRequest } from '../../request/validate.js';
 import { keyOf, requireKey } from '../auth.js';
 import { sendGenericError } from '../error-reply.js';
-import { admitInput } from '../input-image.js';
-import { INPUT_FIELD, publicFields } from '../jobs/fields.js';
+import { admitAudio, admitInput } from '../input-image.js';
+import type { WalkRequest } from '../../request/walk-request.js';
+import { AUDIO_FIELD, INPUT_FIELD, publicFields, WATERMARK_FIELD } from '../jobs/fields.js';
 import { outputNames } from '../outputs.js';
 import { v5Response } from '../responses.js';
 import { checkUrl } from '../ssrf.js';
@@ -17,6 +18,23 @@ import { fileUrl } from '../urls.js';
 import type { ApiContext } from './context.js';
 
 /** POST /api/v5/outpaint and POST /api/v5/fetch/:id: the public walk contract; key in the body, x-key or Bearer. */
+/** The request's audio (URL) and watermark (URL or inline), fetched through the SSRF guard and stored for the job. */
+async function admitWalkFiles(request: WalkRequest, ctx: ApiContext): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  if (request.audio) {
+    if (!/^https?:\/\//i.test(request.audio.source)) throw new ValidationError([{ path: 'audio', message: 'must be an http(s) URL' }]);
+    checkUrl(request.audio.source, 'audio', ctx.allowPrivateUrls);
+    files[AUDIO_FIELD] = await admitAudio(request.audio.source, ctx.runner.inputsDir, ctx.runner);
+  }
+  if (request.watermark) {
+    const src = request.watermark.source;
+    if (/^https?:\/\//i.test(src)) checkUrl(src, 'watermark', ctx.allowPrivateUrls);
+    else if (!isInlineImage(src)) throw new ValidationError([{ path: 'watermark', message: 'must be an http(s) URL, a data:image URI or base64' }]);
+    files[WATERMARK_FIELD] = await admitInput(src, ctx.runner.inputsDir, { ...ctx.runner, maxPixels: ctx.maxPixels }, 'watermark');
+  }
+  return files;
+}
+
 export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
   requireKey(scope, ctx.auth, (req) => keyOf(req.headers, req.body), () => ({
     status: 'error',
@@ -37,11 +55,12 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     }
     if (request.webhook) checkUrl(request.webhook, 'webhook', ctx.allowPrivateUrls);
     const input = await admitInput(request.image, ctx.runner.inputsDir, { ...ctx.runner, maxPixels: ctx.maxPixels });
+    const files = await admitWalkFiles(request, ctx);
     // The key is not kept, and a client cannot set the server's own fields.
     const stored = publicFields(body);
     // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
     const seed = request.seed ?? randomSeed();
-    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input }, callerOf(req).owner);
+    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input, ...files }, callerOf(req).owner);
     const base = ctx.base(req);
     const future = outputNames(job.id, request.outputFormat, request.samples).map((name) => fileUrl(base, name));
     const settled = request.outputFormat === 'png' ? await ctx.queue.waitFor(job.id, ctx.syncWaitMs) : job;

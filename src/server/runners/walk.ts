@@ -3,12 +3,18 @@ import { responseMeta } from '../../render/meta.js';
 import { getPreset } from '../../presets/shipped.js';
 import { render } from '../../render/render.js';
 import { resolveRequest } from '../../request/resolve.js';
-import { readInput, requestImageBytes } from '../input-image.js';
+import { readInput, requestImageBytes, storedInputPath } from '../input-image.js';
 import { jobCheckpoints } from '../jobs/checkpoints.js';
-import { INPUT_FIELD } from '../jobs/fields.js';
+import { AUDIO_FIELD, INPUT_FIELD, WATERMARK_FIELD } from '../jobs/fields.js';
 import type { JobRunner } from '../jobs/types.js';
 import { outputName } from '../outputs.js';
 import type { RunnerOptions } from './options.js';
+
+/** The job's stored audio, as a path for ffmpeg: the server never reads a path the client named. */
+function storedFiles(inputsDir: string, request: Record<string, unknown>): { audioPath?: string } {
+  const audio = request[AUDIO_FIELD];
+  return typeof audio === 'string' ? { audioPath: storedInputPath(inputsDir, audio) } : {};
+}
 
 /**
  * Renders a v5 walk job into the generations directory (names from outputs.ts), checkpointing
@@ -20,6 +26,8 @@ export function walkRunner(o: RunnerOptions): JobRunner {
     const request = resolveRequest(job.request, getPreset);
     const stored = job.request[INPUT_FIELD];
     const imageBytes = typeof stored === 'string' ? await readInput(o.inputsDir, stored) : await requestImageBytes(request.image, o, signal);
+    const mark = job.request[WATERMARK_FIELD];
+    const watermarkBytes = typeof mark === 'string' ? await readInput(o.inputsDir, mark) : undefined;
     const checkpoints = jobCheckpoints(o.checkpointsDir, job.id, request.width, request.height);
     const result = await render(job.request, {
       // render names each sample after this one, as outputNames does.
@@ -27,6 +35,8 @@ export function walkRunner(o: RunnerOptions): JobRunner {
       // The request may pick an engine the operator enabled (checked at submit).
       engine: request.engine ?? o.engine,
       imageBytes,
+      ...storedFiles(o.inputsDir, job.request),
+      ...(watermarkBytes ? { watermarkBytes } : {}),
       signal,
       onKeyframe: (index, image, sample) => checkpoints.save(index, image, sample),
       resumeKeyframe: (index, sample) => checkpoints.resume(index, sample),
