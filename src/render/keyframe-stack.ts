@@ -43,8 +43,11 @@ export class KeyframeStack {
     const { plan, request, engine, seed, options, tracker } = this.job;
     const i = this.step++;
     const saved = options.resumeKeyframe?.(i + 1, tracker.sample) ?? null;
-    const image =
-      saved && saved.width === plan.width && saved.height === plan.height
+    // A loop closes on the input image: its last keyframe is the input itself, never outpainted.
+    const closing = plan.loop && i === plan.steps.length - 1;
+    const image = closing
+      ? this.job.input
+      : saved && saved.width === plan.width && saved.height === plan.height
         ? saved
         : await buildKeyframe(
             {
@@ -66,7 +69,7 @@ export class KeyframeStack {
     // Evict against the step's starting scale: its frames still show the finer layer i.
     const from = plan.viewports[i]!;
     this.layers = evictHidden([...this.layers, createLayer(i + 1, image, plan.viewports[i + 1]!)], from, plan.width, plan.height);
-    if (image !== saved) options.onKeyframe?.(i + 1, image, tracker.sample);
+    if (image !== saved && !closing) options.onKeyframe?.(i + 1, image, tracker.sample);
     tracker.keyframesDone = i + 1;
     tracker.report('keyframes');
     return image;

@@ -19,6 +19,10 @@ export interface RenderOptions extends ResolveOptions {
   readonly engineOptions?: Omit<EngineOptions, 'warn'>;
   /** The image's bytes, already fetched (the server fetches through its SSRF guard); `image` is then not read. */
   readonly imageBytes?: Buffer;
+  /** The request's `audio` as a local file already fetched (the server's SSRF-guarded copy); else `audio` is read as a path. */
+  readonly audioPath?: string;
+  /** The request's `watermark` image, already fetched; else `watermark` is read like `image`. */
+  readonly watermarkBytes?: Buffer;
   readonly onProgress?: (p: RenderProgress) => void;
   /** Called with each keyframe as it is made (checkpoints, previews); `sample` is 0-based. */
   readonly onKeyframe?: (index: number, image: RawImage, sample: number) => void;
@@ -34,6 +38,8 @@ export interface RenderOptions extends ResolveOptions {
   /** Pixel format of the frames streamed to ffmpeg; default: what the output format stores. */
   readonly pixelFormat?: PixelFormat;
   readonly signal?: AbortSignal;
+  /** For a loop: also render the frame that follows the last one (it must equal frame 0); to check the seam, not for delivery. */
+  readonly closeLoop?: boolean;
   readonly encode?: EncodeSettings;
   readonly filter?: ResampleFilter;
   /** Resampling kernel: `auto` (WebAssembly SIMD when built), `wasm` or `js`. */

@@ -1,13 +1,14 @@
 import type { Layer } from '../frames/layer.js';
 import type { RawImage } from '../image/raw.js';
 import { interpolateViewport, type Viewport } from '../walk/geometry.js';
+import type { FramePosition } from '../walk/easing.js';
 import type { WalkPlan } from '../walk/plan.js';
 
 /**
- * Draws and encodes one frame: the camera between viewports `step` and `step + 1`, `k` of the
- * plan's interpolation steps along; step -1 is the first keyframe as it is.
+ * Draws and encodes one frame: the camera between viewports `pos.step` and `pos.step + 1`,
+ * fraction `pos.t` along; step -1 is the first keyframe as it is.
  */
-export type EmitFrame = (layers: readonly Layer[], step: number, k: number) => Promise<void>;
+export type EmitFrame = (layers: readonly Layer[], pos: FramePosition) => Promise<void>;
 
 /** The keyframes a timeline plays: made one at a time, the current layer stack after each. */
 export interface KeyframeSource {
@@ -22,9 +23,17 @@ export interface EncoderBacklog {
   readonly wellFed: boolean;
 }
 
-/** The camera of frame (`step`, `k`) of a timeline (see EmitFrame). */
-export function frameCamera(plan: WalkPlan, step: number, k: number): Viewport {
-  return step < 0 ? plan.viewports[0]! : interpolateViewport(plan.viewports[step]!, plan.viewports[step + 1]!, k / plan.interpolationSteps, plan.width, plan.height);
+/** The camera of a frame position of a timeline (see EmitFrame). */
+export function frameCamera(plan: WalkPlan, pos: FramePosition): Viewport {
+  const { step, t } = pos;
+  return step < 0 ? plan.viewports[0]! : interpolateViewport(plan.viewports[step]!, plan.viewports[step + 1]!, t, plan.width, plan.height);
+}
+
+/** The plan's frames grouped by the step they play in: byStep[i] for step i (empty when easing skips a step). */
+function framesByStep(plan: WalkPlan): FramePosition[][] {
+  const byStep: FramePosition[][] = plan.steps.map(() => []);
+  for (const pos of plan.frames) if (pos.step >= 0) byStep[pos.step]!.push(pos);
+  return byStep;
 }
 
 /**
@@ -34,7 +43,8 @@ export function frameCamera(plan: WalkPlan, step: number, k: number): Viewport {
  * that backlog; one that works elsewhere (workers, a server) has nearly the whole step.
  */
 export async function playForward(plan: WalkPlan, keyframes: KeyframeSource, encoder: EncoderBacklog, emit: EmitFrame): Promise<void> {
-  await emit(keyframes.layers, -1, 0);
+  await emit(keyframes.layers, plan.frames[0]!);
+  const byStep = framesByStep(plan);
   let pending: Promise<RawImage> | null = null;
   let made = 0;
   const startNext = (): void => {
@@ -51,8 +61,8 @@ export async function playForward(plan: WalkPlan, keyframes: KeyframeSource, enc
     await pending;
     pending = null;
     const layers = keyframes.layers;
-    for (let k = 1; k <= plan.interpolationSteps; k++) {
-      await emit(layers, i, k);
+    for (const pos of byStep[i]!) {
+      await emit(layers, pos);
       if (encoder.wellFed) startNext();
     }
   }
@@ -65,10 +75,12 @@ export async function playReverse(plan: WalkPlan, keyframes: KeyframeSource, emi
     await keyframes.next();
     all.push([...keyframes.layers]);
   }
+  const byStep = framesByStep(plan);
   for (let i = plan.steps.length - 1; i >= 0; i--) {
-    for (let k = plan.interpolationSteps; k >= 1; k--) await emit(all[i]!, i, k);
+    const frames = byStep[i]!;
+    for (let j = frames.length - 1; j >= 0; j--) await emit(all[i]!, frames[j]!);
   }
-  await emit([keyframes.first], -1, 0);
+  await emit([keyframes.first], plan.frames[0]!);
 }
 
 /** Keyframes of a still image: every step made in order; the last one is the picture. */

@@ -13,6 +13,13 @@ export const LIMITS = {
   minGuidance: 0,
   maxGuidance: 30,
   maxOverlap: 256,
+  /** Holds, fades and the audio fade-out, each in seconds. */
+  maxEffectSeconds: 30,
+  maxAudioVolume: 2,
+  maxWatermarkScale: 1,
+  maxOutputScale: 4,
+  /** Largest encoded side, width × output_scale (4K UHD's long side and a bit). */
+  maxOutputSide: 4096,
 } as const;
 
 export const DEFAULTS = {
@@ -28,6 +35,12 @@ export const DEFAULTS = {
 
 export const WALK_TYPES = ['left', 'right', 'up', 'down', 'backward'] as const;
 export type WalkType = (typeof WALK_TYPES)[number];
+
+export const EASINGS = ['linear', 'ease-in', 'ease-out', 'ease-in-out'] as const;
+export type Easing = (typeof EASINGS)[number];
+
+export const WATERMARK_POSITIONS = ['top-left', 'top-right', 'bottom-left', 'bottom-right', 'center'] as const;
+export type WatermarkPosition = (typeof WATERMARK_POSITIONS)[number];
 
 export const OUTPUT_FORMATS = ['mp4', 'webm', 'gif', 'png'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];

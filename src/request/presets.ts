@@ -30,5 +30,9 @@ export function applyPreset(body: unknown, lookup: PresetLookup, presetName?: st
   const name = presetName ?? record['preset'];
   if (name === undefined || name === null) return body;
   if (typeof name !== 'string') throw new ValidationError([{ path: 'preset', message: `${JSON.stringify(name)} must be a string` }]);
-  return { ...lookup(name).fields, ...record, preset: name };
+  const fields = { ...lookup(name).fields };
+  // The request's own timing wins whichever way it is given (both at once is an error).
+  if (record['seconds_per_step'] !== undefined) delete fields['num_interpolation_steps'];
+  if (record['num_interpolation_steps'] !== undefined) delete fields['seconds_per_step'];
+  return { ...fields, ...record, preset: name };
 }

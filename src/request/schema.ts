@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULTS, LIMITS, OUTPUT_FORMATS, WALK_TYPES } from './limits.js';
+import { creativeFields } from './creative-schema.js';
 import { flag, int, num, numeric, yesNo } from './zod-inputs.js';
 
 /** Case-insensitive enum input; `back` is the public example's spelling of `backward`. */
@@ -31,7 +32,8 @@ export const walkRequestSchema = z.object({
   translation_factor: z.preprocess(numeric, z.number().gt(0).lt(1)).optional(),
   num_inference_steps: int(LIMITS.minInferenceSteps, LIMITS.maxInferenceSteps).default(DEFAULTS.numInferenceSteps),
   guidance_scale: num(LIMITS.minGuidance, LIMITS.maxGuidance).default(DEFAULTS.guidanceScale),
-  num_interpolation_steps: int(1, LIMITS.maxInterpolationSteps).default(DEFAULTS.numInterpolationSteps),
+  // No default here: giving it together with seconds_per_step is an error (validate.ts applies the default).
+  num_interpolation_steps: int(1, LIMITS.maxInterpolationSteps).optional(),
   as_video: yesNo.default('yes'),
   fps: int(LIMITS.minFps, LIMITS.maxFps).default(DEFAULTS.fps),
   // One seed for the walk, or one per step (null: that step's default); see step-seeds.ts.
@@ -44,6 +46,7 @@ export const walkRequestSchema = z.object({
   output_format: z.preprocess(walkValue, z.enum(OUTPUT_FORMATS)).optional(),
   engine: z.string().min(1).optional(),
   engine_options: z.record(z.string(), z.unknown()).optional(),
+  ...creativeFields,
 });
 
 export type WalkRequestInput = z.input<typeof walkRequestSchema>;

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { creativeOptions } from './creative.js';
 import { parseOrThrow } from './issue-messages.js';
 import { DEFAULTS, defaultOverlap, type OutputFormat } from './limits.js';
 import { expandSchedule } from './schedule.js';
@@ -84,6 +85,7 @@ function stepSeeds(p: ParsedWalkRequest, issues: Issue[]): (number | null)[] | n
 function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
   const width = even(p.width);
   const height = even(p.height);
+  const format = outputFormat(p, issues);
   const req: WalkRequest = {
     image: p.image,
     prompts: expandSchedule('prompt', p.prompt, p.walk_type.length, issues),
@@ -94,19 +96,19 @@ function normalise(p: ParsedWalkRequest, issues: Issue[]): WalkRequest {
     translation: effectiveTranslation(p, width, height),
     inferenceSteps: p.num_inference_steps,
     guidance: p.guidance_scale,
-    interpolationSteps: p.num_interpolation_steps,
     fps: p.fps,
     seed: Array.isArray(p.seed) ? null : p.seed,
     stepSeeds: stepSeeds(p, issues),
     samples: p.samples,
     overlap: p.overlap_width ?? defaultOverlap(width, height),
     reverse: p.reverse,
-    outputFormat: outputFormat(p, issues),
+    outputFormat: format,
     webhook: p.webhook ?? null,
     trackId: p.track_id ?? null,
     preset: p.preset ?? null,
     engine: p.engine ?? null,
     engineOptions: p.engine_options ?? null,
+    ...creativeOptions(p, format, width, height, issues),
   };
   checkTranslation(req, issues);
   return req;

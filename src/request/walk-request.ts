@@ -1,4 +1,4 @@
-import type { OutputFormat, WalkType } from './limits.js';
+import type { Easing, OutputFormat, WalkType, WatermarkPosition } from './limits.js';
 
 /** Where the effective per-step translation came from (precedence in docs/request.md). */
 export type TranslationSource = 'px' | 'factor' | 'default';
@@ -34,4 +34,34 @@ export interface WalkRequest {
   readonly engine: string | null;
   /** Service-specific fields for a remote engine (extension), merged into its requests. */
   readonly engineOptions: Record<string, unknown> | null;
+  /** Camera progress over the whole walk (docs/request.md); `linear` is constant speed. */
+  readonly easing: Easing;
+  /** Seconds: copies of the first / last frame, and fades from / to black over the whole video. */
+  readonly holdStart: number;
+  readonly holdEnd: number;
+  readonly fadeIn: number;
+  readonly fadeOut: number;
+  /** A seamless loop: the frame after the last is frame 0 (backward-only walks). */
+  readonly loop: boolean;
+  readonly audio: AudioRequest | null;
+  readonly watermark: WatermarkRequest | null;
+  /** The video is composited and encoded at outputScale × width/height; the engine works at width×height. */
+  readonly outputScale: number;
+}
+
+/** Sound muxed under the video: trimmed or padded to the picture's length. */
+export interface AudioRequest {
+  /** A path or URL (the server hands the fetched bytes to the renderer instead). */
+  readonly source: string;
+  readonly volume: number;
+  readonly fadeOut: number;
+}
+
+/** A PNG composited into every frame. */
+export interface WatermarkRequest {
+  readonly source: string;
+  readonly position: WatermarkPosition;
+  /** Width as a fraction of the video's width. */
+  readonly scale: number;
+  readonly opacity: number;
 }

@@ -10,6 +10,7 @@ import { ImageLoadError, ValidationError } from '../errors.js';
 import { checkImage, type ImageCheck } from '../image/load.js';
 import { ensureFreeSpace, orDiskFull } from './jobs/disk-full.js';
 import { guardedFetch } from './ssrf.js';
+import { probeAudio } from '../video/audio.js';
 
 /** How the server fetches an image named by URL in a request. */
 export interface ImageFetchOptions {
@@ -121,6 +122,21 @@ export function releaseOnFailure(app: FastifyInstance, inputsDir: string, inUse:
 /** The path of a stored input: a flat name under the inputs directory, whatever the record says. */
 function inputPath(inputsDir: string, name: string): string {
   return join(inputsDir, name.replace(/[^A-Za-z0-9.-]/g, ''));
+}
+
+/** Where a stored input lives on disk (audio is handed to ffmpeg as a file). */
+export function storedInputPath(inputsDir: string, name: string): string {
+  return inputPath(inputsDir, name);
+}
+
+/**
+ * Fetches a request's audio (http(s) URL, through the SSRF guard), stores it and checks with
+ * ffmpeg that it holds an audio stream: a file without one is a 400 now, not a failed job.
+ */
+export async function admitAudio(url: string, inputsDir: string, o: ImageFetchOptions): Promise<string> {
+  const name = await storeInput(await requestImageBytes(url, o, undefined, 'audio'), inputsDir);
+  await probeAudio(storedInputPath(inputsDir, name));
+  return name;
 }
 
 /** Reads a job's stored input image; a missing one is an ImageLoadError that names no path. */

@@ -8,6 +8,7 @@ import type { FromEncoderThread, ToEncoderThread } from './encoder-messages.js';
 import { giveBackThread, nextSession, takeThread, type EncoderThread } from './encoder-thread-pool.js';
 import { ffmpegPath } from './ffmpeg-path.js';
 import { canAddNullInput, rawInputArgs } from './raw-input.js';
+import { audioInputArgs, audioOutputArgs, type AudioTrack } from './audio.js';
 import { yuvFrameBytes } from '../frames/yuv.js';
 import { DEFAULT_ENCODE, outputArgs, type EncodeSettings, type PixelFormat, type VideoFormat } from './containers.js';
 /** The hidden file a video is encoded into before it is renamed into place; the pid keeps processes apart. */
@@ -35,6 +36,8 @@ export interface EncoderOptions {
   readonly signal?: AbortSignal;
   /** Called with the number of frames ffmpeg reports as encoded. */
   readonly onEncoded?: (frames: number) => void;
+  /** Sound muxed in the same ffmpeg run (mp4/webm), cut or padded to the picture. */
+  readonly audio?: AudioTrack;
 }
 
 // Frames queued for ffmpeg: enough to cover its start-up and x264's bursty intake (lookahead,
@@ -89,10 +92,15 @@ export class VideoEncoder {
     this.temp = partialPath(opts.output);
     const ffmpeg = ffmpegPath();
     const raw = rawInputArgs({ pixelFormat: this.pixelFormat, width: opts.width, height: opts.height, fps: opts.fps, frameBytes: this.frameBytes }, canAddNullInput(ffmpeg));
+    const audio = opts.audio && opts.format !== 'gif' ? opts.audio : null;
+    // The audio file is the input after the frames (and the null input, when there is one).
+    const map = audio && raw.map.length === 0 ? ['-map', '0:v'] : raw.map;
     const args = [
       '-hide_banner', '-nostats', '-loglevel', 'error', '-progress', 'pipe:1',
       ...raw.input,
-      ...raw.map,
+      ...(audio ? audioInputArgs(audio) : []),
+      ...map,
+      ...(audio ? audioOutputArgs(opts.format, audio, raw.map.length > 0 ? 2 : 1) : []),
       ...outputArgs(opts.format, opts.fps, opts.settings ?? DEFAULT_ENCODE),
       '-y', this.temp,
     ];

@@ -1,5 +1,6 @@
 import type { WalkType } from '../request/limits.js';
 import type { WalkRequest } from '../request/walk-request.js';
+import { framePositions, type FramePosition } from './easing.js';
 import { rectInView, viewportRect, type Rect, type Viewport } from './geometry.js';
 
 /** One outpaint step of the walk. */
@@ -27,9 +28,20 @@ export interface WalkPlan {
   readonly steps: readonly PlannedStep[];
   readonly interpolationSteps: number;
   readonly fps: number;
-  /** 1 + steps × interpolationSteps. */
+  /** The camera of each walk frame, in play order before `reverse` (1 + steps × interpolationSteps, one fewer for a loop). */
+  readonly frames: readonly FramePosition[];
+  /** A seamless loop: the last keyframe is the input image and the frame after the last is frame 0. */
+  readonly loop: boolean;
+  /** Copies of the first and last frame, in frames. */
+  readonly holdStartFrames: number;
+  readonly holdEndFrames: number;
+  /** Frames of the video: the walk's frames plus the holds. */
   readonly totalFrames: number;
 }
+
+/** What planWalk reads of a request; the motion fields default to a plain linear walk. */
+export type PlanInput = Pick<WalkRequest, 'width' | 'height' | 'walk' | 'translation' | 'interpolationSteps' | 'fps' | 'prompts'> &
+  Partial<Pick<WalkRequest, 'negativePrompts' | 'easing' | 'loop' | 'holdStart' | 'holdEnd'>>;
 
 /** Backward shrink factor: uniform, so content is never stretched. */
 export function shrinkFactor(tx: number, ty: number, width: number, height: number): number {
@@ -56,7 +68,7 @@ function nextViewport(v: Viewport, kind: WalkType, tx: number, ty: number, s: nu
 }
 
 /** Plans a validated request: a pure function of its geometry and timing fields. */
-export function planWalk(req: Pick<WalkRequest, 'width' | 'height' | 'walk' | 'translation' | 'interpolationSteps' | 'fps' | 'prompts'> & Partial<Pick<WalkRequest, 'negativePrompts'>>): WalkPlan {
+export function planWalk(req: PlanInput): WalkPlan {
   const { width, height } = req;
   const viewports: Viewport[] = [{ x: 0, y: 0, scale: 1 }];
   const steps: PlannedStep[] = [];
@@ -79,6 +91,12 @@ export function planWalk(req: Pick<WalkRequest, 'width' | 'height' | 'walk' | 't
       negativePrompt: req.negativePrompts?.[index] ?? '',
     });
   });
+  const loop = req.loop ?? false;
+  const all = framePositions(steps.length, req.interpolationSteps, req.easing ?? 'linear');
+  // A loop's last frame would be keyframe n, which is the input image: frame 0 again.
+  const frames = loop ? all.slice(0, -1) : all;
+  const holdStartFrames = Math.round((req.holdStart ?? 0) * req.fps);
+  const holdEndFrames = Math.round((req.holdEnd ?? 0) * req.fps);
   return {
     width,
     height,
@@ -86,6 +104,10 @@ export function planWalk(req: Pick<WalkRequest, 'width' | 'height' | 'walk' | 't
     steps,
     interpolationSteps: req.interpolationSteps,
     fps: req.fps,
-    totalFrames: 1 + steps.length * req.interpolationSteps,
+    frames,
+    loop,
+    holdStartFrames,
+    holdEndFrames,
+    totalFrames: holdStartFrames + frames.length + holdEndFrames,
   };
 }

@@ -30,3 +30,16 @@ export async function probe(path: string): Promise<{ frames: number; seconds: nu
     height: Number(size[2]),
   };
 }
+
+/** Decodes a video into the Y planes of its yuv420p frames (limited range, as stored; no conversion). */
+export async function decodeLuma(path: string, width: number, height: number): Promise<Uint8Array[]> {
+  const { stdout } = await run(ffmpegPath(), ['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1'], {
+    encoding: 'buffer',
+    maxBuffer: 1 << 30,
+  });
+  const size = width * height;
+  const frame = size + 2 * (width >> 1) * (height >> 1);
+  const frames: Uint8Array[] = [];
+  for (let o = 0; o + frame <= stdout.length; o += frame) frames.push(new Uint8Array(stdout.buffer, stdout.byteOffset + o, size));
+  return frames;
+}

@@ -9,8 +9,9 @@ import { fillStepSeeds } from '../../request/step-seeds.js';
 import { validateWalkRequest } from '../../request/validate.js';
 import { requireBodyKey } from '../auth.js';
 import { sendGenericError } from '../error-reply.js';
-import { type AdmittedImage, admitInput, discardInputs, readInput } from '../input-image.js';
-import { INPUT_FIELD, publicFields } from '../jobs/fields.js';
+import { type AdmittedImage, admitAudio, admitInput, discardInputs, readInput } from '../input-image.js';
+import type { WalkRequest } from '../../request/walk-request.js';
+import { AUDIO_FIELD, INPUT_FIELD, publicFields, WATERMARK_FIELD } from '../jobs/fields.js';
 import { outputNames } from '../outputs.js';
 import { v5Response } from '../responses.js';
 import { checkUrl, resolveAndCheck } from '../ssrf.js';
@@ -25,6 +26,23 @@ async function checkNotAllTransparent(input: AdmittedImage, width: number, heigh
     discardInputs(ctx.runner.inputsDir, input);
     throw new ValidationError([{ path: 'image', message: 'is transparent everywhere; nothing is left to outpaint from' }]);
   }
+}
+
+/** The request's audio (URL) and watermark (URL or inline), fetched through the SSRF guard and stored for the job. */
+async function admitWalkFiles(request: WalkRequest, ctx: ApiContext): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  if (request.audio) {
+    if (!/^https?:\/\//i.test(request.audio.source)) throw new ValidationError([{ path: 'audio', message: 'must be an http(s) URL' }]);
+    checkUrl(request.audio.source, 'audio', ctx.allowPrivateUrls);
+    files[AUDIO_FIELD] = await admitAudio(request.audio.source, ctx.runner.inputsDir, ctx.runner);
+  }
+  if (request.watermark) {
+    const src = request.watermark.source;
+    if (/^https?:\/\//i.test(src)) checkUrl(src, 'watermark', ctx.allowPrivateUrls);
+    else if (!isInlineImage(src)) throw new ValidationError([{ path: 'watermark', message: 'must be an http(s) URL, a data:image URI or base64' }]);
+    files[WATERMARK_FIELD] = (await admitInput(src, ctx.runner.inputsDir, { ...ctx.runner, maxPixels: ctx.maxPixels }, 'watermark')).name;
+  }
+  return files;
 }
 
 /** POST /api/v5/outpaint and POST /api/v5/fetch/:id: the public walk contract; key in the body, x-key or Bearer. */
@@ -48,12 +66,13 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     if (request.webhook) await resolveAndCheck(request.webhook, 'webhook', ctx.allowPrivateUrls, ctx.runner.lookup);
     const input = await admitInput(request.image, ctx.runner.inputsDir, { ...ctx.runner, maxPixels: ctx.maxPixels });
     if (input.hasAlpha) await checkNotAllTransparent(input, request.width, request.height, ctx);
+    const files = await admitWalkFiles(request, ctx);
     // The key is not kept, and a client cannot set the server's own fields.
     const stored = publicFields(body);
     // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
     // A seed list is stored with its nulls filled from that seed (step-seeds.ts).
     const seed = request.stepSeeds ? fillStepSeeds(request.stepSeeds, randomSeed()) : (request.seed ?? randomSeed());
-    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input.name }, callerOf(req).owner);
+    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input.name, ...files }, callerOf(req).owner);
     const base = ctx.base(req);
     const future = outputNames(job.id, request.outputFormat, request.samples).map((name) => fileUrl(base, name));
     const settled = request.outputFormat === 'png' ? await ctx.queue.waitFor(job.id, ctx.syncWaitMs) : job;

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { thumbnailNames } from '../events/thumbnails.js';
-import { INPUT_FIELD, MASK_FIELD } from './fields.js';
+import { STORED_FILE_FIELDS } from './fields.js';
 import type { JobQueue, JobRecord } from './types.js';
 
 /** The directories a job's files live in (see app.ts). */
@@ -43,7 +43,7 @@ export function removeJobFiles(dirs: JobDirs, job: JobRecord, what: RemoveWhat):
 
 /** Removes the stored images a job request names (a submission refused after storing them). */
 export function removeStoredInputs(inputsDir: string, request: Record<string, unknown>): void {
-  for (const field of [INPUT_FIELD, MASK_FIELD]) {
+  for (const field of STORED_FILE_FIELDS) {
     const name = request[field];
     if (typeof name === 'string' && name) rmSync(inside(inputsDir, name), { force: true });
   }

@@ -9,6 +9,11 @@ export const INPUT_FIELD = '_input';
 export const KIND_FIELD = '_kind';
 /** A single outpaint's stored mask image. */
 export const MASK_FIELD = '_mask';
+/** A walk's stored audio and watermark files (fetched at submit through the SSRF guard). */
+export const AUDIO_FIELD = '_audio';
+export const WATERMARK_FIELD = '_watermark';
+/** Every field naming a file under the inputs directory: removed with the job, kept while it runs. */
+export const STORED_FILE_FIELDS = [INPUT_FIELD, MASK_FIELD, AUDIO_FIELD, WATERMARK_FIELD] as const;
 /** A single outpaint's settings (see outpaint-request.ts); named before the `_` rule, kept for stored jobs. */
 export const SPEC_FIELD = 'spec';
 

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { ValidationError } from '../../errors.js';
 import { isInlineImage } from '../../image/load.js';
 import { diskFullError, isDiskFull } from './disk-full.js';
-import { INPUT_FIELD, MASK_FIELD } from './fields.js';
+import { STORED_FILE_FIELDS } from './fields.js';
 import type { JobPage, JobPageQuery, JobRecord, JobStatus, JobSummary } from './types.js';
 
 interface Row {
@@ -159,7 +159,7 @@ export class SqliteJobStore {
   inputsInUse(): Set<string> {
     const names = new Set<string>();
     for (const job of [...this.unfinished(), ...[...this.pending.values()].filter((j) => j.status === 'queued' || j.status === 'processing')]) {
-      for (const field of [INPUT_FIELD, MASK_FIELD]) {
+      for (const field of STORED_FILE_FIELDS) {
         const name = job.request[field];
         if (typeof name === 'string') names.add(name);
       }

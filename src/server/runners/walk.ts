@@ -7,12 +7,18 @@ import { resolveRequest } from '../../request/resolve.js';
 import { planWalk } from '../../walk/plan.js';
 import type { JobJournal } from '../events/journal.js';
 import { thumbnailName, writeThumbnail } from '../events/thumbnails.js';
-import { readInput, requestImageBytes } from '../input-image.js';
+import { readInput, requestImageBytes, storedInputPath } from '../input-image.js';
 import { jobCheckpoints } from '../jobs/checkpoints.js';
-import { INPUT_FIELD, REDO_FIELD } from '../jobs/fields.js';
+import { AUDIO_FIELD, INPUT_FIELD, REDO_FIELD, WATERMARK_FIELD } from '../jobs/fields.js';
 import type { JobRecord, JobRunner } from '../jobs/types.js';
 import { outputName } from '../outputs.js';
 import type { RunnerOptions } from './options.js';
+
+/** The job's stored audio, as a path for ffmpeg: the server never reads a path the client named. */
+function storedFiles(inputsDir: string, request: Record<string, unknown>): { audioPath?: string } {
+  const audio = request[AUDIO_FIELD];
+  return typeof audio === 'string' ? { audioPath: storedInputPath(inputsDir, audio) } : {};
+}
 
 /** A JobRunner that also writes the job's keyframe events to its journal. */
 export type WalkRun = (job: JobRecord, report: Parameters<JobRunner>[1], signal: AbortSignal, journal: JobJournal) => ReturnType<JobRunner>;
@@ -34,6 +40,8 @@ export function walkRunner(o: RunnerOptions): WalkRun {
     const request = resolveRequest(job.request, getPreset);
     const stored = job.request[INPUT_FIELD];
     const imageBytes = typeof stored === 'string' ? await readInput(o.inputsDir, stored) : await requestImageBytes(request.image, o, signal);
+    const mark = job.request[WATERMARK_FIELD];
+    const watermarkBytes = typeof mark === 'string' ? await readInput(o.inputsDir, mark) : undefined;
     const checkpoints = jobCheckpoints(o.checkpointsDir, job.id, request.width, request.height);
     checkpoints.keepInput(imageBytes);
     const redo = redoOf(job);
@@ -56,6 +64,8 @@ export function walkRunner(o: RunnerOptions): WalkRun {
         // The request may pick an engine the operator enabled (checked at submit).
         engine: request.engine ?? o.engine,
         imageBytes,
+        ...storedFiles(o.inputsDir, job.request),
+        ...(watermarkBytes ? { watermarkBytes } : {}),
         signal,
         onKeyframe: (index, image, sample) => {
           checkpoints.save(index, image, sample);

@@ -47,8 +47,9 @@ function backlog(log: string[], wellFed: (framesSoFar: number) => boolean): Enco
 
 /** Records each frame as `frame step,k` plus the id of its top layer (the newest keyframe it can show). */
 function recorder(log: string[]): EmitFrame {
-  return async (layers, step, k) => {
-    log.push(`frame ${step},${k} top ${layers[layers.length - 1]!.id}`);
+  return async (layers, pos) => {
+    // k as today's interpolation index: linear walks keep t = k / N exactly.
+    log.push(`frame ${pos.step},${Math.round(pos.t * N)} top ${layers[layers.length - 1]!.id}`);
     // Encoding takes a turn of the event loop too: a keyframe made ahead can land meanwhile.
     await new Promise((resolve) => setImmediate(resolve));
   };
@@ -58,9 +59,9 @@ const framesOf = (log: readonly string[]): string[] => log.filter((e) => e.start
 
 describe('frameCamera', () => {
   it('is the first viewport for frame 0, and moves from viewport i to i+1 over step i', () => {
-    expect(frameCamera(plan, -1, 0)).toEqual(plan.viewports[0]);
-    expect(frameCamera(plan, 1, 1)).toEqual(interpolateViewport(plan.viewports[1]!, plan.viewports[2]!, 1 / N, 8, 6));
-    const end = frameCamera(plan, 2, N);
+    expect(frameCamera(plan, { step: -1, t: 0 })).toEqual(plan.viewports[0]);
+    expect(frameCamera(plan, { step: 1, t: 1 / N })).toEqual(interpolateViewport(plan.viewports[1]!, plan.viewports[2]!, 1 / N, 8, 6));
+    const end = frameCamera(plan, { step: 2, t: 1 });
     expect(end.x).toBeCloseTo(plan.viewports[3]!.x, 12);
     expect(end.y).toBeCloseTo(plan.viewports[3]!.y, 12);
     expect(end.scale).toBeCloseTo(plan.viewports[3]!.scale, 12);
