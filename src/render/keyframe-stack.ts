@@ -5,7 +5,7 @@ import { createLayer, type Layer } from '../frames/layer.js';
 import type { RawImage } from '../image/raw.js';
 import type { WalkRequest } from '../request/walk-request.js';
 import type { WalkPlan } from '../walk/plan.js';
-import { buildKeyframe } from './keyframe.js';
+import { buildKeyframe, generatedImage, generatedPlanes } from './keyframe.js';
 import type { RenderOptions } from './options.js';
 import type { ProgressTracker } from './progress.js';
 
@@ -28,12 +28,20 @@ export class KeyframeStack {
   readonly first: Layer;
   layers: Layer[];
   private readonly history: RawImage[] = [];
+  /** Per layer (same ids and viewports), a grey image of which of its pixels were generated. */
+  private genLayers: Layer[];
+  /** Per history image, which of its pixels were generated (1). */
+  private readonly historyGen: Uint8Array[] = [];
   private step = 0;
 
   constructor(private readonly job: KeyframeJob, private readonly compositor: Compositor) {
     this.first = createLayer(0, job.input, job.plan.viewports[0]!);
     this.layers = [this.first];
     this.history.push(job.input);
+    // Keyframe 0 is the fitted input photo: nothing generated.
+    const { width, height } = job.plan;
+    this.genLayers = [createLayer(0, generatedImage(new Uint8Array(width * height), width, height), job.plan.viewports[0]!)];
+    this.historyGen.push(new Uint8Array(width * height));
   }
 
   /** Outpaints the next step, adds it as a layer, and returns its image. */
@@ -41,6 +49,7 @@ export class KeyframeStack {
     const { plan, request, engine, seed, options, tracker } = this.job;
     const i = this.step++;
     const saved = options.resumeKeyframe?.(i + 1, tracker.sample) ?? null;
+    const gen = generatedPlanes(this.compositor, this.genLayers, plan, i);
     const image =
       saved && saved.width === plan.width && saved.height === plan.height
         ? saved
@@ -59,12 +68,19 @@ export class KeyframeStack {
             this.layers,
             i,
             this.history,
+            { known: gen.known, history: this.historyGen },
           );
     this.history.push(image);
-    if (this.history.length > HISTORY_KEPT) this.history.shift();
+    this.historyGen.push(gen.keyframe);
+    if (this.history.length > HISTORY_KEPT) {
+      this.history.shift();
+      this.historyGen.shift();
+    }
     // Evict against the step's starting scale: its frames still show the finer layer i.
     const from = plan.viewports[i]!;
     this.layers = evictHidden([...this.layers, createLayer(i + 1, image, plan.viewports[i + 1]!)], from, plan.width, plan.height);
+    const kept = new Set(this.layers.map((l) => l.id));
+    this.genLayers = [...this.genLayers, createLayer(i + 1, generatedImage(gen.keyframe, plan.width, plan.height), plan.viewports[i + 1]!)].filter((l) => kept.has(l.id));
     if (image !== saved) options.onKeyframe?.(i + 1, image, tracker.sample);
     tracker.keyframesDone = i + 1;
     tracker.report('keyframes');
