@@ -19,7 +19,7 @@ function recorder(): OutpaintEngine & { seen: OutpaintTask[] } {
     name: 'rec',
     seen,
     outpaint: async (t) => {
-      seen.push({ ...t, generated: t.generated?.slice(), historyGenerated: t.historyGenerated?.map((g) => g?.slice()) });
+      seen.push({ ...t, generated: t.generated?.slice() ?? new Uint8Array(0), historyGenerated: (t.historyGenerated ?? []).map((g) => g?.slice()) });
       return { ...t.image, data: new Uint8Array(t.image.data.length).fill(90) };
     },
   };
