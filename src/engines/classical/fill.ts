@@ -11,6 +11,7 @@ import { binaryHole, planMask } from './maskplan.js';
 import type { RefineJob, RefineSource } from './refine-job.js';
 import { limitDetail, matchBandColour } from './lowfreq.js';
 import { seamMembrane } from './membrane.js';
+import { refineZone, ZONED_ABOVE } from './refine-zone.js';
 import { mirrorX, type Raster } from './raster.js';
 import { fromView, toView, type Side } from './view.js';
 import { pushPullFill } from './pushpull.js';
@@ -29,6 +30,8 @@ export interface FillOptions {
   check: () => void;
   /** How many jobs to split each phase's refinement into (≈ worker count). */
   parts: number;
+  /** Today's method before issue 15 (refine whole bands, full seam membrane): kept for the bench's comparison. */
+  legacy?: boolean;
 }
 
 interface LibEntry {
@@ -57,7 +60,7 @@ export async function classicalFill(task: OutpaintTask, opts: FillOptions): Prom
   if (plan.kind === 'rect' || plan.kind === 'generic') {
     const lib = library(img, fixed, task);
     const effort = effortFor(task.steps, plan.kind === 'generic');
-    if (plan.kind === 'rect') await fillRect(img, fixed, plan.known, lib, effort, seed, opts);
+    if (plan.kind === 'rect') await fillRect(img, fixed, plan.known, lib, effort, seed, opts, !opts.legacy && W * H - rectArea(plan.known) > ZONED_ABOVE);
     else await fillGeneric(img, hole, plan.hole, lib, effort, seed, opts);
     // Fade over about half the band, within reason: long enough to hide a step, short enough to keep the fill's own colours.
     correctSeam(img, hole, Math.max(12, Math.min(48, Math.round(task.overlap * 1.5))));
@@ -118,12 +121,18 @@ interface SideWork {
   side: Side;
   view: Raster;
   fixed: Uint8Array;
+  /** What refinement may not change: `fixed`, plus (zoned) the band outside its refine zone. */
+  editFixed: Uint8Array;
   band: BandSpec;
   sources: RefineSource[];
   writeCols: number;
 }
 
-async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEntry[], effort: Effort, seed: number, opts: FillOptions): Promise<void> {
+function rectArea(r: Rect): number {
+  return Math.max(0, r.x1 - r.x0) * Math.max(0, r.y1 - r.y0);
+}
+
+async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEntry[], effort: Effort, seed: number, opts: FillOptions, zoned: boolean): Promise<void> {
   const { width: W, height: H } = img;
   const fixedPlane: Raster = { width: W, height: H, ch: 1, data: fixed };
   const phases: Side[][] = [['left', 'right'], ['top', 'bottom']];
@@ -142,10 +151,13 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
       const srcs = lib.map((e) => ({ img: toView(e.img, side), known: toView(e.known, side).data, gen: toView(e.gen, side).data }));
       const f = quiltFactor(band.bw);
       const sideIdx = pi * 2 + phase.indexOf(side);
-      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes });
-      seamMembrane(view, fv, band.bw, band.r0, band.r1);
+      const joins: Rect[] = [];
+      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes }, joins);
+      seamMembrane(view, fv, band.bw, band.r0, band.r1, undefined, !opts.legacy);
       const sources = srcs.map((s) => ({ width: s.img.width, height: s.img.height, data: s.img.data, known: s.known, gen: s.gen }));
-      works.push({ side, view, fixed: fv, band, sources, writeCols: Math.min(view.width, band.bw + 32) });
+      // Zoned: the band outside the zone is held like the known pixels (but stays a non-source).
+      const editFixed = zoned ? zoneFixed(fv, refineZone(view.width, view.height, band.bw, band.r0, band.r1, joins)) : fv;
+      works.push({ side, view, fixed: fv, editFixed, band, sources, writeCols: Math.min(view.width, band.bw + 32) });
     }
     opts.check();
     if (effort.refine) {
@@ -164,7 +176,7 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
           const crop = { x0: 0, y0: cy0, x1: cw, y1: cy1 };
           // No across-band penalty here (unlike quilting): over chained zoom-outs it kept the
           // refinement on the previous steps' fill, which grew dark blobs in skies.
-          jobs.push(makeJob(w.view, w.fixed, crop, w.sources, 'rows', effort, subSeed(seed, 2, pi, wi, i)));
+          jobs.push(makeJob(w.view, w.editFixed, crop, w.sources, 'rows', effort, subSeed(seed, 2, pi, wi, i)));
           spans.push({ w, ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
         }
       }
@@ -172,13 +184,13 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
       opts.check();
       results.forEach((res, j) => {
         const s = spans[j]!;
-        pasteCrop(s.w.view, s.w.fixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, s.w.band.bw);
+        pasteCrop(s.w.view, s.w.editFixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, s.w.band.bw);
       });
     }
     for (const w of works) {
       limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
       matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
-      if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
+      if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, undefined, !opts.legacy);
       writeBack(w.view, w.side, img, w.writeCols);
     }
   }
@@ -220,6 +232,13 @@ function makeJob(view: Raster, fixed: Uint8Array, c: Rect, sources: RefineSource
     for (let x = 0; x < w; x++) editable[y * w + x] = fixed[(c.y0 + y) * view.width + c.x0 + x] ? 0 : 1;
   }
   return { width: w, height: h, image, editable, ox: c.x0, oy: c.y0, sources, axis, maxShift: MAX_SHIFT, levels: e.levels, emIters: e.emIters, pmIters: e.pmIters, patchR: e.patchR, seed };
+}
+
+/** `fixed` plus every pixel outside the refine zone. */
+function zoneFixed(fixed: Uint8Array, zone: Uint8Array): Uint8Array {
+  const out = new Uint8Array(fixed.length);
+  for (let p = 0; p < out.length; p++) out[p] = fixed[p] || !zone[p] ? 1 : 0;
+  return out;
 }
 
 /** Copies a refined crop's editable pixels of rows [ya,yb) and columns < maxX back into the view. */
