@@ -52,7 +52,7 @@ export interface RepetitionOptions {
 export function repetitionShare(img: RawImage, mask: Uint8Array, o: RepetitionOptions = {}): { share: number; patches: number } {
   const P = o.patch ?? 16;
   const R = o.radius ?? 12;
-  const tol = o.tolerance ?? 0.06;
+  const tol = o.tolerance ?? 0.3;
   const { l, w, h, f } = smallLuma(img, o.workSide ?? 256);
   const mir = new Float32Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) mir[y * w + x] = l[y * w + (w - 1 - x)]!;
