@@ -13,6 +13,8 @@ import { RefinePool } from './pool.js';
 export interface ClassicalOptions {
   /** Worker threads for refinement; 0 runs everything on the calling thread. Default: min(2, cores). */
   threads?: number;
+  /** Today's method before issue 15 (whole-band refinement, full membrane), for the bench's comparison. */
+  legacy?: boolean;
 }
 
 /** Creates the classical engine; its worker pool starts on first use and stops on close(). */
@@ -39,7 +41,7 @@ export function createClassicalEngine(options: ClassicalOptions = {}): OutpaintE
             }
           : (jobs) => (pool ??= new RefinePool(threads)).run(jobs, signal);
       try {
-        return await classicalFill(task, { run, check, parts: Math.max(1, threads) });
+        return await classicalFill(task, { run, check, parts: Math.max(1, threads), legacy: options.legacy === true });
       } catch (err) {
         if (err instanceof AbortError) throw err;
         throw new EngineError('classical', err instanceof Error ? err.message : String(err), { cause: err });

@@ -9,6 +9,11 @@ import type { RefineJob } from './refine-job.js';
 
 /** Per-pixel-channel squared error charged per squared pixel of vertical shift (full resolution). */
 const SHIFT_W = 1.0;
+/**
+ * Per-pixel-channel squared error charged for a source patch centred on a pixel earlier steps
+ * generated: copying the fill of earlier steps again is how features repeat inward over a walk.
+ */
+const GEN_W = 24;
 
 /** Per target pixel: source index (-1: none yet), patch centre, and patch distance. */
 export interface Nnf {
@@ -62,12 +67,12 @@ function tryCand(nnf: Nnf, L: Level, job: RefineJob, r: number, c: number, cx: n
   const s = L.srcs[k];
   if (!s || sx < r || sy < r || sx >= s.w - r || sy >= s.h - r || !s.valid[sy * s.w + sx]) return;
   if (nnf.k[c] === k && nnf.x[c] === sx && nnf.y[c] === sy) return;
-  let pen = 0;
+  let pen = s.gen && s.gen[sy * s.w + sx] ? GEN_W * (2 * r + 1) * (2 * r + 1) * 3 : 0;
   if (job.axis === 'rows') {
     const [lo, hi] = rowWindow(job, L, s, cy);
     if (sy < lo || sy > hi) return;
     const dy = (sy - effRow(job, L, s, cy)) * L.scale;
-    pen = SHIFT_W * dy * dy * (2 * r + 1) * (2 * r + 1) * 3;
+    pen += SHIFT_W * dy * dy * (2 * r + 1) * (2 * r + 1) * 3;
   }
   const best = nnf.d[c]!;
   if (pen >= best) return;

@@ -13,6 +13,8 @@ export interface Src {
   valid: Uint8Array;
   minRow: number;
   maxRow: number;
+  /** 1 where the patch centre is a pixel earlier steps generated (null: none is). */
+  gen: Uint8Array | null;
 }
 
 /** One scale of the refinement; level 0 is full resolution, `scale` = 2^level. */
@@ -30,18 +32,22 @@ export interface Level {
 export function buildPyramid(job: RefineJob, r: number): Level[] {
   let img: Raster = { width: job.width, height: job.height, ch: 3, data: job.image };
   let ed: Raster = { width: job.width, height: job.height, ch: 1, data: job.editable };
-  let srcs = job.sources.map((s) => ({ img: { width: s.width, height: s.height, ch: 3, data: s.data } as Raster, known: { width: s.width, height: s.height, ch: 1, data: s.known } as Raster }));
+  let srcs = job.sources.map((s) => ({
+    img: { width: s.width, height: s.height, ch: 3, data: s.data } as Raster,
+    known: { width: s.width, height: s.height, ch: 1, data: s.known } as Raster,
+    gen: s.gen?.some((v) => v !== 0) ? ({ width: s.width, height: s.height, ch: 1, data: s.gen } as Raster) : null,
+  }));
   const out: Level[] = [];
   for (let l = 0; l < job.levels; l++) {
     if (l > 0) {
       if (Math.min(img.width, img.height) / 2 < 4 * r + 2) break;
       img = halve(img);
       ed = halve(ed, 'any');
-      srcs = srcs.map((s) => ({ img: halve(s.img), known: halve(s.known, 'all') }));
+      srcs = srcs.map((s) => ({ img: halve(s.img), known: halve(s.known, 'all'), gen: s.gen ? halve(s.gen, 'any') : null }));
     }
     const T = new Float32Array(img.data.length);
     for (let i = 0; i < T.length; i++) T[i] = img.data[i]!;
-    out.push({ w: img.width, h: img.height, scale: 1 << l, T, E: ed.data, centres: targetCentres(ed, r), srcs: srcs.map((s) => validCentres(s.img, s.known, r)) });
+    out.push({ w: img.width, h: img.height, scale: 1 << l, T, E: ed.data, centres: targetCentres(ed, r), srcs: srcs.map((s) => ({ ...validCentres(s.img, s.known, r), gen: s.gen?.data ?? null })) });
   }
   return out;
 }
@@ -57,7 +63,7 @@ function targetCentres(ed: Raster, r: number): Int32Array {
   return Int32Array.from(list);
 }
 
-function validCentres(img: Raster, known: Raster, r: number): Src {
+function validCentres(img: Raster, known: Raster, r: number): Omit<Src, 'gen'> {
   const { width: w, height: h } = img;
   const s = integral(known.data, w, h);
   const valid = new Uint8Array(w * h);

@@ -6,8 +6,8 @@ import { minErrorCut } from './cut.js';
 import type { Raster } from './raster.js';
 import type { Cand, Geo } from './quilt-search.js';
 
-/** Copies block `c` into the band inside its cuts, and adds its per-row colour offset into off/cnt. */
-export function place(work: Raster, fixed: Uint8Array, s: Raster, g: Geo, c: Cand, ty: number, h: number, hasTop: boolean, off: Float64Array, cnt: Float64Array): void {
+/** Copies block `c` into the band inside its cuts, adds its per-row colour offset into off/cnt, and returns the top cut (row per column; null without one). */
+export function place(work: Raster, fixed: Uint8Array, s: Raster, g: Geo, c: Cand, ty: number, h: number, hasTop: boolean, off: Float64Array, cnt: Float64Array): Int32Array | null {
   const W = work.width;
   const wd = work.data;
   const sd = s.data;
@@ -51,6 +51,7 @@ export function place(work: Raster, fixed: Uint8Array, s: Raster, g: Geo, c: Can
       wd[p * 3 + 2] = sd[b + 2]!;
     }
   }
+  return cutTop;
 }
 
 /** Last resort when no source block fits: reflect what lies right of the strip. */

@@ -4,7 +4,7 @@
  */
 import { rectSum, type Raster } from './raster.js';
 import type { Rng } from './rng.js';
-import { statPenalty, stripStats, type QuiltSource } from './quilt-sources.js';
+import { genPenalty, statPenalty, stripStats, type QuiltSource } from './quilt-sources.js';
 import { reusePenalty, type Used } from './quilt-reuse.js';
 
 /** How many coarse winners get the exact full-resolution search. */
@@ -87,7 +87,7 @@ export function choose(work: Raster, sources: readonly QuiltSource[], g: Geo, ty
             const d0 = cd[o]! - tvals[t]!, d1 = cd[o + 1]! - tvals[t + 1]!, d2 = cd[o + 2]! - tvals[t + 2]!;
             e += d0 * d0 + d1 * d1 + d2 * d2;
           }
-          const cost = e / (nCells * 3 || 1) + pen + g.acrossW * ax * ax + reusePenalty(used, k, sx, sy, g.bwid, h) + statPenalty(src, st, sx, sy, g.cw, h);
+          const cost = e / (nCells * 3 || 1) + pen + g.acrossW * ax * ax + reusePenalty(used, k, sx, sy, g.bwid, h) + statPenalty(src, st, sx, sy, g.cw, h) + genPenalty(src, sx, sy, g.cw, h);
           if (top.length < TOP_K || cost < top[top.length - 1]!.cost) insertTop(top, { k, sx, sy, cost });
         }
       }
@@ -107,7 +107,7 @@ export function choose(work: Raster, sources: readonly QuiltSource[], g: Geo, ty
         if (sx < 0 || sy < 0 || sx + g.bwid > src.img.width || sy + h > src.img.height) continue;
         if (rectSum(src.integ, src.img.width, sx, sy, sx + g.bwid, sy + h) !== g.bwid * h) continue;
         const dy = sy - Math.max(src.rowLo, Math.min(src.rowHi + 1 - h, ty));
-        const cost = fullCost(work, src.img, g, sx, sy, ty, h, hasTop) + SHIFT_W * dy * dy + g.acrossW * (sx - g.tx0) ** 2 + reusePenalty(used, c.k, sx, sy, g.bwid, h) + statPenalty(src, st, sx, sy, g.cw, h);
+        const cost = fullCost(work, src.img, g, sx, sy, ty, h, hasTop) + SHIFT_W * dy * dy + g.acrossW * (sx - g.tx0) ** 2 + reusePenalty(used, c.k, sx, sy, g.bwid, h) + statPenalty(src, st, sx, sy, g.cw, h) + genPenalty(src, sx, sy, g.cw, h);
         if (!best || cost < best.cost) best = { k: c.k, sx, sy, cost };
       }
     }

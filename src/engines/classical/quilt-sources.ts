@@ -3,7 +3,7 @@
  * for O(1) "is this block all known" tests, and colour/detail tables that compare a block with the
  * strip of known pixels next to the band.
  */
-import { halve, integral, type Raster } from './raster.js';
+import { halve, integral, rectSum, type Raster } from './raster.js';
 
 /** A source image in view space with O(1) known-rectangle tests and a coarse copy for search. */
 export interface QuiltSource {
@@ -16,6 +16,20 @@ export interface QuiltSource {
   /** Summed-area tables, (w+1)×(h+1): RGB (interleaved) and detail (|Laplacian| of luma, 0 where not all known). */
   csum: Float64Array;
   dsum: Float64Array;
+  /** Summed-area table of the generated plane (pixels earlier steps made), or null when none is. */
+  gsum: Int32Array | null;
+}
+
+/**
+ * Charged for a block made wholly of pixels earlier steps generated (pro rata for part of one):
+ * copying them again is how a feature repeats inward step after step, so the photo's own pixels
+ * are preferred. In the same units as the reuse charge (REUSE_W 400 for a block already copied).
+ */
+const GEN_W = 250;
+
+/** The charge for a w×h block at (x, y) of a source for holding generated pixels. */
+export function genPenalty(src: QuiltSource, x: number, y: number, w: number, h: number): number {
+  return src.gsum ? (GEN_W * rectSum(src.gsum, src.img.width, x, y, x + w, y + h)) / (w * h) : 0;
 }
 
 /** Coarse factor for the candidate search: coarser for wide bands, exact for tiny ones. */
@@ -24,8 +38,8 @@ export function quiltFactor(bw: number): number {
 }
 
 /** Builds the search structures for one view's source library. */
-export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Array }[], f: number): QuiltSource[] {
-  return list.map(({ img, known }) => {
+export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Array; gen?: Uint8Array }[], f: number): QuiltSource[] {
+  return list.map(({ img, known, gen }) => {
     let coarse = img;
     for (let s = f; s > 1; s >>= 1) coarse = halve(coarse);
     const w = img.width;
@@ -34,7 +48,8 @@ export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Ar
       for (let x = 0; x < w; x++) if (known[y * w + x]) { rowLo = Math.min(rowLo, y); rowHi = y; break; }
     }
     const { csum, dsum } = statTables(img, known);
-    return { img, integ: integral(known, w, img.height), coarse, rowLo, rowHi, csum, dsum };
+    const gsum = gen?.some((v) => v !== 0) ? integral(gen, w, img.height) : null;
+    return { img, integ: integral(known, w, img.height), coarse, rowLo, rowHi, csum, dsum, gsum };
   });
 }
 

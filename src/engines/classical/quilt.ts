@@ -3,6 +3,7 @@
  * edge matches the known pixels next to the band are copied from the source library, cut against
  * the previous block with a minimum-error boundary, then shifted in colour so no step remains.
  */
+import type { Rect } from '../../walk/geometry.js';
 import type { Raster } from './raster.js';
 import type { Rng } from './rng.js';
 import { applyOffset, place, reflect } from './quilt-place.js';
@@ -32,8 +33,12 @@ export interface BandSpec {
  */
 const MAX_COL_W = 256;
 
-/** Fills the band in `work` in place; `fixed` marks original pixels that must never change. */
-export function quiltLeftBand(work: Raster, fixed: Uint8Array, band: BandSpec, sources: readonly QuiltSource[], f: number, rng: Rng, registry?: UsedRegistry, map?: ViewMap): void {
+/**
+ * Fills the band in `work` in place; `fixed` marks original pixels that must never change. When
+ * `joins` is given, the overlaps where blocks meet (where cuts lie) are added to it, so refinement
+ * can be limited to them.
+ */
+export function quiltLeftBand(work: Raster, fixed: Uint8Array, band: BandSpec, sources: readonly QuiltSource[], f: number, rng: Rng, registry?: UsedRegistry, map?: ViewMap, joins?: Rect[]): void {
   const W = work.width;
   const H = work.height;
   const { bw, r0, r1 } = band;
@@ -52,6 +57,7 @@ export function quiltLeftBand(work: Raster, fixed: Uint8Array, band: BandSpec, s
     const bh = Math.max(48, Math.min(160, Math.round(cw * 2.5)));
     const ovV = Math.max(4, Math.round(bh / 5));
     const geo = { tx0, x1, cw, ovR, ovV, bwid: cw + ovR, acrossW: (band.acrossW ?? 0) / (W * W) };
+    if (col > 0) joins?.push({ x0: x1, y0: r0, x1: x1 + ovR, y1: r1 });
     off.fill(0);
     cnt.fill(0);
     for (let ty = r0; ; ) {
@@ -59,11 +65,16 @@ export function quiltLeftBand(work: Raster, fixed: Uint8Array, band: BandSpec, s
       const hasTop = ty > r0;
       const pick = choose(work, sources, geo, ty, h, hasTop, f, used, rng);
       if (pick) {
-        place(work, fixed, sources[pick.k]!.img, geo, pick, ty, h, hasTop, off, cnt);
+        const cut = place(work, fixed, sources[pick.k]!.img, geo, pick, ty, h, hasTop, off, cnt);
+        // The cut path against the block above is where the two blocks meet.
+        if (cut && joins) cut.forEach((j, i) => joins.push({ x0: tx0 + i, y0: ty + j, x1: tx0 + i + 1, y1: ty + j + 1 }));
         const copied = { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h };
         markUsed(used, pick.k, copied, registry, map);
         registerCopy(pick.k, copied, registry, map);
-      } else reflect(work, fixed, tx0, x1, ty, h);
+      } else {
+        reflect(work, fixed, tx0, x1, ty, h);
+        joins?.push({ x0: tx0, y0: ty, x1, y1: ty + h });
+      }
       if (ty + h >= r1) break;
       ty += h - ovV;
     }
