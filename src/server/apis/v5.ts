@@ -51,7 +51,7 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     const stored = publicFields(body);
     // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
     const seed = request.seed ?? randomSeed();
-    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input.name }, callerOf(req).owner);
+    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input.name }, callerOf(req).owner, idempotency(req.headers['idempotency-key']));
     const base = ctx.base(req);
     const future = outputNames(job.id, request.outputFormat, request.samples).map((name) => fileUrl(base, name));
     const settled = request.outputFormat === 'png' ? await ctx.queue.waitFor(job.id, ctx.syncWaitMs) : job;
@@ -65,3 +65,10 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
   });
   done();
 };
+
+/** The `Idempotency-Key` header (1–200 visible ASCII characters): a repeat with the same key returns the same job. */
+function idempotency(header: string | string[] | undefined): { idempotencyKey?: string } {
+  if (header === undefined) return {};
+  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header)) throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be one header of 1 to 200 visible ASCII characters' }]);
+  return { idempotencyKey: header };
+}
