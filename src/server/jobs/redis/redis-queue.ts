@@ -50,7 +50,7 @@ export class RedisJobQueue implements JobQueue {
 
   constructor(private readonly o: RedisQueueOptions) {
     const connection = { ...redisOptions(o.target), enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_500 };
-    this.queue = new Queue<RedisJobData>(QUEUE_NAME, { connection, skipWaitingForReady: true });
+    this.queue = new Queue<RedisJobData>(QUEUE_NAME, { connection });
     // Errors surface on the calls (503); the event would otherwise end the process.
     this.queue.on('error', () => undefined);
     this.redis = new Redis({ ...connection, lazyConnect: false });

@@ -55,7 +55,8 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningWo
   const outbox = new RedisOutbox(flags, o.webhook);
   const stops = new Map<string, (why: 'cancel' | 'handover') => void>();
   const dirs = { generationsDir: o.runner.generationsDir, inputsDir: o.runner.inputsDir, checkpointsDir: o.runner.checkpointsDir };
-  const name = `zoomwalk-worker ${hostname()} ${process.pid}`;
+  // No spaces: it becomes part of the Redis client name that getWorkers() (live workers in /health) reads.
+  const name = `zoomwalk-${hostname()}-${process.pid}`;
 
   const hook = async (job: Job<RedisJobData>, record: JobRecord): Promise<void> => {
     const url = record.request['webhook'];
