@@ -53,7 +53,9 @@ export async function submit(base: string, body: Record<string, unknown>, header
 /** The v5 fetch of a job. */
 export async function fetchJob(base: string, id: string): Promise<Record<string, unknown>> {
   const res = await request(`${base}/api/v5/fetch/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  return (await res.body.json()) as Record<string, unknown>;
+  const body = (await res.body.json()) as Record<string, unknown>;
+  // A 503 (the queue is unavailable) says nothing about the job.
+  return res.statusCode === 503 ? { ...body, status: 'unreachable' } : body;
 }
 
 /** Polls fetch until the job leaves queued/processing (or the time is up). */

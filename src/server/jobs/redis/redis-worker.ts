@@ -1,4 +1,6 @@
+import { readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ZoomwalkError } from '../../../errors.js';
@@ -6,6 +8,7 @@ import { v5Response } from '../../responses.js';
 import { jobRunner } from '../../runners/dispatch.js';
 import type { RunnerOptions } from '../../runners/options.js';
 import type { WebhookOptions } from '../../webhook.js';
+import { directoryStore } from '../artifact-store.js';
 import { removeJobFiles } from '../cleanup.js';
 import type { JobRecord } from '../types.js';
 import { redisOptions, type RedisTarget } from './connection.js';
@@ -56,6 +59,22 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningWo
   const stops = new Map<string, (why: 'cancel' | 'handover') => void>();
   const dirs = { generationsDir: o.runner.generationsDir, inputsDir: o.runner.inputsDir, checkpointsDir: o.runner.checkpointsDir };
   // No spaces: it becomes part of the Redis client name that getWorkers() (live workers in /health) reads.
+  // A finished render's result is kept in the store until Redis has recorded it: a job whose
+  // completion was lost (Redis down as it ended, then its lock lapsed) is not rendered again.
+  const store = directoryStore(join(o.runner.checkpointsDir, '..'));
+  const resultName = (id: string): string => `${id}.result.json`;
+  const savedResult = async (id: string): Promise<RedisJobResult | null> => {
+    try {
+      return JSON.parse(await readFile(join(dirs.checkpointsDir, resultName(id)), 'utf8')) as RedisJobResult;
+    } catch {
+      return null;
+    }
+  };
+  const cleanUp = (job: Job<RedisJobData> | undefined): void => {
+    if (!job?.id) return;
+    removeJobFiles(dirs, recordOf(job as unknown as BullJobView, 'failed', false), { inputs: true, outputs: false });
+    void rm(join(dirs.checkpointsDir, resultName(job.id)), { force: true });
+  };
   const name = `zoomwalk-${hostname()}-${process.pid}`;
 
   const hook = async (job: Job<RedisJobData>, record: JobRecord): Promise<void> => {
@@ -83,6 +102,11 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningWo
     try {
       if ((await flags.exists(KEYS.cancel(id))) === 1) stop.why = 'cancel';
       if (stop.why) throw new Error(CANCELLED_REASON);
+      const saved = await savedResult(id);
+      if (saved) {
+        o.log(`job ${id}: already rendered; its result is recorded now`);
+        return saved;
+      }
       let last = 0;
       const result = await run(recordOf(job as unknown as BullJobView, 'active', false), (p) => {
         if (Date.now() - last < PROGRESS_MS) return;
@@ -90,9 +114,8 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningWo
         job.updateProgress(p).catch(() => undefined);
       }, controller.signal);
       if (stop.why) throw new Error(CANCELLED_REASON);
-      const done = ended(job, 'completed', { returnvalue: result });
-      await hook(job, done);
-      removeJobFiles(dirs, done, { inputs: true, outputs: false });
+      await store.put('checkpoints', resultName(id), Buffer.from(JSON.stringify(result)));
+      await hook(job, ended(job, 'completed', { returnvalue: result }));
       o.log(`job ${id}: ended success`);
       return result;
     } catch (err) {
@@ -105,7 +128,6 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningWo
       if (stop.why === 'cancel') {
         const cancelled = ended(job, 'failed', { failedReason: CANCELLED_REASON });
         await hook(job, cancelled);
-        removeJobFiles(dirs, cancelled, { inputs: true, outputs: false });
         o.log(`job ${id}: ended cancelled`);
         throw new UnrecoverableError(CANCELLED_REASON);
       }
@@ -115,7 +137,6 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningWo
       }
       const failed = ended(job, 'failed', { failedReason: message(err) });
       await hook(job, failed);
-      removeJobFiles(dirs, failed, { inputs: true, outputs: false });
       o.log(`job ${id}: ended error: ${message(err)}`);
       throw new UnrecoverableError(message(err));
     } finally {
@@ -132,6 +153,11 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningWo
     maxStalledCount: MAX_STALLED,
     name,
     autorun: true,
+  });
+  // Inputs and the kept result go once Redis has the job's end, not before: until then it may run again.
+  worker.on('completed', (job) => cleanUp(job));
+  worker.on('failed', (job, err) => {
+    if (err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || (job && job.attemptsMade >= (job.opts.attempts ?? 1))) cleanUp(job);
   });
   worker.on('error', (err) => o.log(`redis: ${message(err)}`));
   worker.on('stalled', (id) => o.log(`job ${id}: stalled (its worker stopped renewing the lock); run again`));
