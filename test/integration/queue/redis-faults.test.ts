@@ -74,20 +74,21 @@ describe.skipIf(REDIS_SKIP)('Redis queue faults (real Redis, zoomwalk worker pro
 
   it('kill -9 of the worker running a job: another worker resumes from its checkpoints, one webhook', async () => {
     const store = join(dir, 'kill');
-    const engine = await slowEngine(400);
+    const engine = await slowEngine(600);
     const hook = await hooks();
     const env = { ZOOMWALK_IOPAINT_URL: engine.url };
     const api = await serveQueue(redis.url, store);
-    const a = await startWorker(redis.url, store, ['--engine', 'iopaint'], env);
-    procs.push(api, a);
+    // Both workers are up before the job: whichever takes it is killed, the other must finish it.
+    const workers = await Promise.all([startWorker(redis.url, store, ['--engine', 'iopaint'], env), startWorker(redis.url, store, ['--engine', 'iopaint'], env)]);
+    procs.push(api, ...workers);
     const steps = 6;
     const { body } = await submit(api.base, smallWalk(image, steps, { webhook: `${hook.url}/done` }));
     const id = String(body['id']);
     await until('2 keyframes', () => checkpoints(store, id) >= 2);
-    const b = await startWorker(redis.url, store, ['--engine', 'iopaint'], env);
-    procs.push(b);
+    const [a, b] = workers[0].log().includes(`job ${id}: started`) ? [workers[0], workers[1]] : [workers[1], workers[0]];
     a.child.kill('SIGKILL');
     await a.exited;
+    expect(a.log()).not.toContain(`job ${id}: ended`);
     const done = await settle(api.base, id, 60_000);
     expect(done['status']).toBe('success');
     expect((done['meta'] as { resumed_from_keyframe: number }).resumed_from_keyframe, `${a.log()}\n${b.log()}`).toBeGreaterThanOrEqual(2);
