@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   ZW_DATA_LOCKED: { kind: 'runtime', exitCode: 1, httpStatus: 503, meaning: 'another zoomwalk serve (its pid in the message) holds the data directory' },
   ZW_RATE_LIMITED: { kind: 'limit', exitCode: 1, httpStatus: 429, meaning: 'this key (or address) sent more requests than its rate limit; retry after Retry-After seconds' },
   ZW_QUEUE_FULL: { kind: 'limit', exitCode: 1, httpStatus: 503, meaning: 'the server has as many queued jobs as it accepts; nothing was queued; retry after Retry-After seconds' },
+  ZW_QUEUE_UNAVAILABLE: { kind: 'limit', exitCode: 1, httpStatus: 503, meaning: 'the job queue (Redis) cannot be reached; nothing was queued; retry in a few seconds' },
   ZW_SHUTTING_DOWN: { kind: 'limit', exitCode: 1, httpStatus: 503, meaning: 'the server is shutting down; a submitted job is kept and resumes at the next start' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -7,6 +7,7 @@ import { renderCommand, type RenderFlags } from './render-command.js';
 import { addRequestFlags } from './request-flags.js';
 import { serveCommand, type ServeFlags } from './serve-command.js';
 import { addStudioCommand } from './studio-command.js';
+import { workerCommand, type WorkerFlags } from './worker-command.js';
 
 function buildProgram(signal: AbortSignal): Command {
   const program = new Command('zoomwalk')
@@ -69,7 +70,20 @@ function buildProgram(signal: AbortSignal): Command {
     .option('--max-queued <n>', 'jobs waiting to run before submissions get 503, 0 for no bound (default 100)')
     .option('--max-connections <n>', 'connections open at once, 0 for no cap (default 2048)')
     .option('--rate-limit <n>', 'requests a minute per API key, 0 for none (default 600)')
+    .option('--queue <url>', 'keep jobs in Redis (redis://host:port/db, else ZOOMWALK_QUEUE); workers run them (docs/scale-out.md)')
+    .option('--workers <n>', 'with --queue: workers this process runs itself (default 0: accept and answer only)')
     .action(async (flags: ServeFlags) => serveCommand(flags, signal));
+
+  program
+    .command('worker')
+    .description('render jobs from a Redis queue into a shared store (docs/scale-out.md)')
+    .option('--queue <url>', 'Redis URL, redis://host:port/db (else ZOOMWALK_QUEUE)')
+    .option('--store <dir>', "the shared store: serve's --data directory", 'zoomwalk-data')
+    .option('--concurrency <n>', 'jobs rendered at once', '1')
+    .option('--engine <name>', `outpaint engine (${engineNames().join(', ')})`)
+    .option('--engines <names>', 'further engines requests may pick with "engine" (comma-separated)')
+    .option('--allow-private-urls', 'let image and webhook URLs reach private and loopback addresses')
+    .action(async (flags: WorkerFlags) => workerCommand(flags, signal));
 
   addStudioCommand(program, signal);
 

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { isIP } from 'node:net';
-import { engineNames } from '../engines/registry.js';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../server/app.js';
 import { keysFromEnv } from '../server/auth.js';
 import { parseRetention } from '../server/retention.js';
 import { UsageError } from '../errors.js';
+import { parseQueueUrl } from '../server/jobs/redis/connection.js';
+import { checkEngines } from './worker-command.js';
 
 /** Flags of `zoomwalk serve`. */
 export interface ServeFlags {
@@ -20,6 +21,8 @@ export interface ServeFlags {
   maxQueued?: string;
   maxConnections?: string;
   rateLimit?: string;
+  queue?: string;
+  workers?: string;
 }
 
 /** SIGTERM to exit, whatever is open: Fastify gets this long to close before the process ends anyway. */
@@ -49,9 +52,10 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
   const retentionMs = parseRetention(flags.retention ?? '24h');
   if (!flags.auth && !isLoopback(flags.host)) throw new UsageError(`--no-auth is only allowed on a loopback host, not ${flags.host}`);
   if (flags.auth && keys.length === 0) throw new UsageError('set ZOOMWALK_API_KEYS (comma-separated keys), or pass --no-auth on a loopback host');
-  const engines = (flags.engines ?? '').split(',').map((e) => e.trim()).filter(Boolean);
-  const unknown = [flags.engine, ...engines].filter((e): e is string => e !== undefined && !engineNames().includes(e));
-  if (unknown.length > 0) throw new UsageError(`unknown engine ${unknown.map((e) => `"${e}"`).join(', ')}; known: ${engineNames().join(', ')}`);
+  const engines = checkEngines(flags.engine, flags.engines);
+  const queueUrl = flags.queue ?? process.env['ZOOMWALK_QUEUE'];
+  const workers = count('--workers', flags.workers) ?? 0;
+  if (workers > 0 && !queueUrl) throw new UsageError('--workers needs --queue (the embedded queue runs jobs itself; see --concurrency)');
   const log = (m: string): void => void process.stderr.write(`zoomwalk serve: ${m}\n`);
   const limits = { maxQueued: count('--max-queued', flags.maxQueued), maxConnections: count('--max-connections', flags.maxConnections), rateLimitPerMinute: count('--rate-limit', flags.rateLimit) };
   const { app } = buildServer({
@@ -65,6 +69,7 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
     engines,
     ...(process.env['ZOOMWALK_WEBHOOK_SECRET'] ? { webhook: { secret: process.env['ZOOMWALK_WEBHOOK_SECRET'] } } : {}),
     log,
+    ...(queueUrl ? { queue: { target: parseQueueUrl(queueUrl), workers } } : {}),
     limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
   });
   const address = await app.listen({ host: flags.host, port });

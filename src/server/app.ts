@@ -13,6 +13,7 @@ import { BodyGate } from './body-key.js';
 import { sendGenericError } from './error-reply.js';
 import { acquireDataLock } from './data-lock.js';
 import { releaseOnFailure } from './input-image.js';
+import { redisBackend } from './redis-backend.js';
 import { ALL_FILES, type JobDirs, removeJobFiles, removeStoredInputs } from './jobs/cleanup.js';
 import { limitJsonDepth } from './json-body.js';
 import { EmbeddedJobQueue } from './jobs/embedded-queue.js';
@@ -42,7 +43,8 @@ export { DEFAULT_SERVER_OPTIONS, type ServerOptions } from './options.js';
  * first: throws ZW_DATA_LOCKED while another server holds it; `app.close()` releases it.
  */
 export function buildServer(options: ServerOptions): { app: FastifyInstance; queue: JobQueue } {
-  const releaseLock = acquireDataLock(options.dataDir);
+  // With Redis, several API instances and workers share the store: job state is not in it to lock.
+  const releaseLock = options.queue ? () => undefined : acquireDataLock(options.dataDir);
   try {
     return buildLocked(options, releaseLock);
   } catch (err) {
@@ -76,12 +78,13 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
   const base = baseUrlFor(options.publicUrl, () => app.server);
   const hooks: WebhookOptions = { ...DEFAULT_WEBHOOK, ...options.webhook, allowPrivateUrls: options.allowPrivateUrls, ...(options.dnsLookup ? { lookup: options.dnsLookup } : {}), ...(options.log ? { log: options.log } : {}) };
   const dirs: JobDirs = { generationsDir, inputsDir, checkpointsDir };
-  const store = new SqliteJobStore(options.dataDir);
+  const redis = options.queue ? redisBackend(options.queue, runner, hooks, () => base(), (request) => removeStoredInputs(inputsDir, request)) : null;
+  const store = redis ? null : new SqliteJobStore(options.dataDir);
   // Deliveries are stored when a job ends and made from the outbox: never lost on a restart, never held up a render.
-  const outbox = new WebhookOutbox(new OutboxStore(store.database), hooks);
-  const queue = gracefulShutdown(app, new EmbeddedJobQueue({
+  const outbox = store ? new WebhookOutbox(new OutboxStore(store.database), hooks) : null;
+  const queue = gracefulShutdown(app, redis?.queue ?? new EmbeddedJobQueue({
     dataDir: options.dataDir,
-    store,
+    store: store!,
     concurrency: options.concurrency,
     run: jobRunner(runner),
     minFreeBytes: options.minFreeBytes ?? 0,
@@ -92,13 +95,13 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
       // disk) runs again at the next start and keeps its input for that.
       removeJobFiles(dirs, job, { inputs: persisted, outputs: false, checkpoints: job.status !== 'success' });
       const url = job.request['webhook'];
-      if (typeof url === 'string' && url) outbox.enqueue(job.id, url, v5Response(job, base()));
+      if (typeof url === 'string' && url) outbox?.enqueue(job.id, url, v5Response(job, base()));
     },
     afterCancel: (job) => removeJobFiles(dirs, job, { inputs: true, outputs: false, checkpoints: true }),
     ...(options.log ? { log: options.log } : {}),
   }), limits.shutdownGraceMs);
-  const retention = startRetention({ queue, dirs, retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS, onRemoved: (id) => outbox.forget(id), ...(options.log ? { log: options.log } : {}) });
-  outbox.start();
+  const retention = startRetention({ queue, dirs, retentionMs: options.retentionMs ?? DEFAULT_RETENTION_MS, onRemoved: (id) => outbox?.forget(id), ...(options.log ? { log: options.log } : {}) });
+  outbox?.start();
   app.setErrorHandler((err, _req, reply) => sendGenericError(err, reply));
   releaseOnFailure(app, inputsDir, () => queue.inputsInUse());
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ status: 'error', message: `no route ${req.method} ${req.url}` }));
@@ -113,17 +116,19 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
     // Files first, as retention does: a removal cut short leaves a record to find again.
     removeJobFiles(dirs, job, ALL_FILES);
     await queue.remove(job.id);
-    outbox.forget(job.id);
+    outbox?.forget(job.id);
   };
   void app.register(adminRoutes, { queue, auth: options.auth, checkpointsDir, base, removeJob });
   void app.register(eventsRoutes, { queue, auth: options.auth, checkpointsDir, base });
   void app.register(redoRoutes, { queue, auth: options.auth, checkpointsDir, inputsDir, maxPixels: options.maxImagePixels, base });
-  app.get('/health', async () => ({ status: 'ok' }));
+  // Queue depth, active jobs and live workers; 503 when the queue cannot be reached.
+  app.get('/health', async () => ({ status: 'ok', queue: await queue.stats() }));
   studioRoutes(app, { engines, keyRequired: !options.auth.open });
   app.addHook('onClose', async () => {
     retention.stop();
     await retention.ready;
-    await outbox.close();
+    await outbox?.close();
+    await redis?.close();
     await queue.close();
     releaseLock();
   });

@@ -2,6 +2,7 @@ import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { OutpaintEngine } from '../engines/types.js';
 import type { AuthConfig } from './auth.js';
+import type { QueueChoice } from './redis-backend.js';
 import type { ServerLimits } from './limits-plugin.js';
 import type { WebhookOptions } from './webhook.js';
 
@@ -34,6 +35,8 @@ export interface ServerOptions {
   /** Resolves host names for the SSRF guard (images and webhooks); default dns.lookup. Tests inject one. */
   readonly dnsLookup?: LookupFunction;
   readonly log?: (message: string) => void;
+  /** Jobs in Redis (BullMQ) instead of the embedded queue, and how many local workers to run (docs/scale-out.md). */
+  readonly queue?: QueueChoice;
 }
 
 /** The defaults of every option but the data directory and the keys. */

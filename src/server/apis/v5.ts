@@ -72,7 +72,7 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
     // A random seed is drawn now and stored, so a job resumed after a restart continues the same walk.
     // A seed list is stored with its nulls filled from that seed (step-seeds.ts).
     const seed = request.stepSeeds ? fillStepSeeds(request.stepSeeds, randomSeed()) : (request.seed ?? randomSeed());
-    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input.name, ...files }, callerOf(req).owner);
+    const job = await ctx.queue.submit({ ...stored, seed, [INPUT_FIELD]: input.name, ...files }, callerOf(req).owner, idempotency(req.headers['idempotency-key']));
     const base = ctx.base(req);
     const future = outputNames(job.id, request.outputFormat, request.samples).map((name) => fileUrl(base, name));
     const settled = request.outputFormat === 'png' ? await ctx.queue.waitFor(job.id, ctx.syncWaitMs) : job;
@@ -86,3 +86,10 @@ export const v5Api: FastifyPluginCallback<ApiContext> = (scope, ctx, done) => {
   });
   done();
 };
+
+/** The `Idempotency-Key` header (1–200 visible ASCII characters): a repeat with the same key returns the same job. */
+function idempotency(header: string | string[] | undefined): { idempotencyKey?: string } {
+  if (header === undefined) return {};
+  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header)) throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be one header of 1 to 200 visible ASCII characters' }]);
+  return { idempotencyKey: header };
+}

@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import PQueue from 'p-queue';
 import { DISK_FULL_JOB_MESSAGE, ensureFreeSpace, isDiskFull } from './disk-full.js';
 import { SqliteJobStore } from './sqlite-store.js';
-import type { JobPage, JobPageQuery, JobQueue, JobRecord, JobRunner } from './types.js';
+import type { JobPage, JobPageQuery, JobQueue, JobRecord, JobRunner, QueueStats } from './types.js';
 
 /** Options of the in-process queue. */
 export interface EmbeddedQueueOptions {
@@ -112,6 +112,10 @@ export class EmbeddedJobQueue implements JobQueue {
   depth(): Promise<number> {
     // p-queue's waiting tasks: this process's queue, which a restart refills from the store.
     return Promise.resolve(this.queue.size);
+  }
+
+  stats(): Promise<QueueStats> {
+    return Promise.resolve({ backend: 'embedded', depth: this.queue.size, active: this.running.size, workers: 1 });
   }
 
   async close(): Promise<void> {

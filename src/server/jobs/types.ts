@@ -39,13 +39,29 @@ export interface JobPage {
 /** Runs one job's render; resolves with its outputs and meta, throws on failure. */
 export type JobRunner = (job: JobRecord, report: (progress: NonNullable<JobRecord['progress']>) => void, signal: AbortSignal) => Promise<{ outputs: string[]; meta: Record<string, unknown>; generationTime: number }>;
 
+/** What a submission may add: a client's `Idempotency-Key` (a repeat with the same key and owner returns the same job). */
+export interface SubmitOptions {
+  readonly idempotencyKey?: string;
+}
+
+/** What `/health` reports about the queue. */
+export interface QueueStats {
+  readonly backend: 'embedded' | 'redis';
+  /** Jobs waiting to run. */
+  readonly depth: number;
+  /** Jobs being rendered now. */
+  readonly active: number;
+  /** Processes taking jobs (1 for the embedded queue: this one). */
+  readonly workers: number;
+}
+
 /**
  * The job queue behind the server: submit, look up, list, cancel. Every method is asynchronous, so a
  * distributed queue (BullMQ on Redis) fits the same shape as the embedded one (in-process, SQLite).
  */
 export interface JobQueue {
   /** Stores a queued job for `request`, owned by `owner` (see tenancy.ts), and schedules it. */
-  submit(request: Record<string, unknown>, owner?: string | null): Promise<JobRecord>;
+  submit(request: Record<string, unknown>, owner?: string | null, options?: SubmitOptions): Promise<JobRecord>;
   get(id: string): Promise<JobRecord | null>;
   /** The newest `limit` jobs, newest first. */
   list(limit: number): Promise<JobRecord[]>;
@@ -63,6 +79,8 @@ export interface JobQueue {
   waitFor(id: string, timeoutMs: number): Promise<JobRecord | null>;
   /** How many jobs wait to run (not those running): what the bounded queue compares with its limit. */
   depth(): Promise<number>;
+  /** Depth, active jobs and live workers, for /health. */
+  stats(): Promise<QueueStats>;
   /** Stops taking and running jobs; unfinished ones stay stored, to be resumed by the next start. */
   close(): Promise<void>;
 }
