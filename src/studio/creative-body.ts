@@ -71,8 +71,11 @@ export function creativeFromBody(b: Record<string, unknown>, problems: string[])
     if (n !== undefined) out[key] = n;
   }
   if (b['loop'] !== undefined) out['loop'] = b['loop'] === true || b['loop'] === 'true' || b['loop'] === 'yes';
-  // A job's meta says `audio: true` / `watermark: true` without the source: nothing to load then.
+  // A finished job's meta says only whether it had audio / a watermark, not the source (src/render/meta.ts):
+  // the form is cleared rather than left with another job's file, and the source must be given again.
   if (typeof b['audio'] === 'string') out['audio'] = b['audio'];
+  if (typeof b['audio'] === 'boolean') out['audio'] = '';
+  if (typeof b['watermark'] === 'boolean') Object.assign(out, { watermark: '', watermarkName: '' });
   if (typeof b['watermark'] === 'string' && b['watermark'] !== '') {
     out['watermark'] = b['watermark'];
     out['watermarkName'] = /^https?:\/\//i.test(b['watermark']) ? b['watermark'] : 'pasted watermark';

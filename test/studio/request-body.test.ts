@@ -176,6 +176,14 @@ describe('studio creative fields ⇄ v5 body', () => {
     expect(fromRequestBody({ negative_prompt: 'fog' }, form()).form.negativePrompt).toBe('fog');
   });
 
+  it('opens a finished job from its meta: effective creative fields in, no audio or watermark source to load', () => {
+    const meta = { walk_type: ['backward', 'backward'], num_interpolation_steps: 15, easing: 'ease-in', hold_start_s: 1, loop: false, output_scale: 2, audio: true, audio_volume: 0.5, watermark: false };
+    const f = fromRequestBody(meta, form({ audio: 'https://example.com/old.wav', watermark: MARK, watermarkName: 'x.png' })).form;
+    // The form's old audio is not another job's: cleared, to be given again.
+    expect(f).toMatchObject({ speedMode: 'frames', interpolation: 15, easing: 'ease-in', holdStart: 1, outputScale: 2, audio: '', audioVolume: 0.5, watermark: '', watermarkName: '' });
+    expect(fromRequestBody({ audio: 'https://example.com/new.wav' }, form()).form.audio).toBe('https://example.com/new.wav');
+  });
+
   it('puts a creative field\'s message next to its control', () => {
     for (const field of ['loop', 'easing', 'audio', 'watermark', 'seconds_per_step', 'output_scale', 'fade_in_s']) expect(controlFor(field)).toBe(field);
     expect(controlFor('negative_prompt[1]')).toBe('step-1-negative');
