@@ -33,5 +33,34 @@ export function responseMeta(result: RenderResult): Record<string, unknown> {
     as_video: r.outputFormat === 'png' ? 'no' : 'yes',
     engine: result.engine,
     preset: r.preset,
+    ...creativeMeta(result),
+  };
+}
+
+/**
+ * The effective creative fields: the speed as frames per step (`num_interpolation_steps` above,
+ * whichever way it was given), holds in seconds and frames, fades, loop, and the encoded size.
+ * Audio and watermark are reported as present with their settings, never their source (a URL, a
+ * path or megabytes of data URI).
+ */
+function creativeMeta(result: RenderResult): Record<string, unknown> {
+  const r = result.request;
+  const p = result.plan;
+  return {
+    easing: r.easing,
+    hold_start_s: r.holdStart,
+    hold_end_s: r.holdEnd,
+    hold_start_frames: p.holdStartFrames,
+    hold_end_frames: p.holdEndFrames,
+    fade_in_s: r.fadeIn,
+    fade_out_s: r.fadeOut,
+    loop: r.loop,
+    output_scale: r.outputScale,
+    output_width: r.width * r.outputScale,
+    output_height: r.height * r.outputScale,
+    audio: r.audio !== null,
+    ...(r.audio ? { audio_volume: r.audio.volume, audio_fade_out_s: r.audio.fadeOut } : {}),
+    watermark: r.watermark !== null,
+    ...(r.watermark ? { watermark_position: r.watermark.position, watermark_scale: r.watermark.scale, watermark_opacity: r.watermark.opacity } : {}),
   };
 }

@@ -6,6 +6,11 @@ type Issue = { path: string; message: string };
 
 type Creative = Pick<WalkRequest, 'interpolationSteps' | 'easing' | 'holdStart' | 'holdEnd' | 'fadeIn' | 'fadeOut' | 'loop' | 'audio' | 'watermark' | 'outputScale'>;
 
+/** Frames per step for `seconds_per_step` at `fps`: round(fps × s) (the studio's estimate uses it too). */
+export function secondsToFrames(fps: number, secondsPerStep: number): number {
+  return Math.round(fps * secondsPerStep);
+}
+
 /** Frames per walk step: num_interpolation_steps, or round(fps × seconds_per_step); never both. */
 function interpolationSteps(p: ParsedWalkRequest, issues: Issue[]): number {
   const s = p.seconds_per_step;
@@ -13,7 +18,7 @@ function interpolationSteps(p: ParsedWalkRequest, issues: Issue[]): number {
   if (p.num_interpolation_steps !== undefined) {
     issues.push({ path: 'seconds_per_step', message: 'give seconds_per_step or num_interpolation_steps, not both' });
   }
-  const n = Math.round(p.fps * s);
+  const n = secondsToFrames(p.fps, s);
   if (n < 1 || n > LIMITS.maxInterpolationSteps) {
     issues.push({ path: 'seconds_per_step', message: `${s} s at fps ${p.fps} gives ${n} frames per step; round(fps × seconds_per_step) must be 1 – ${LIMITS.maxInterpolationSteps}` });
   }

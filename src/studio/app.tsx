@@ -3,6 +3,7 @@
 // text "copy as request JSON" gives.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type PresetInfo, type StudioConfig } from './api.js';
+import { CreativePanel } from './creative-panel.js';
 import { EstimateView } from './estimate-view.js';
 import { controlFor, placeErrors } from './field-errors.js';
 import type { StudioForm } from './form.js';
@@ -204,6 +205,7 @@ export function App() {
               setNotice(`Preset ${preset.name} applied.`);
             }}
           />
+          <CreativePanel form={form} errors={errors} onChange={update} />
           <EstimateView form={form} engine={engine} />
           {general.length > 0 ? (
             <div class="form-errors" id="form-errors" role="alert">

@@ -6,15 +6,21 @@
 const SAME_ID = new Set([
   'prompt', 'negative_prompt', 'width', 'height', 'fps', 'num_interpolation_steps', 'width_translation_per_step', 'height_translation_per_step',
   'translation_factor', 'num_inference_steps', 'guidance_scale', 'seed', 'engine', 'output_format',
+  // The creative fields (creative-panel.tsx).
+  'seconds_per_step', 'easing', 'hold_start_s', 'hold_end_s', 'fade_in_s', 'fade_out_s', 'loop', 'audio', 'audio_volume', 'audio_fade_out_s',
+  'watermark', 'watermark_position', 'watermark_scale', 'watermark_opacity', 'output_scale',
 ]);
+
+/** The per-step fields and the suffix of their control's id in a walk row (walk-editor.tsx). */
+const STEP_CONTROL: Record<string, string> = { walk_type: 'direction', prompt: 'prompt', negative_prompt: 'negative', seed: 'seed' };
 
 /** The id of the control a server field names, or null when the form has none (then the message goes on top). */
 export function controlFor(field: string): string | null {
   if (SAME_ID.has(field)) return field;
   if (field === 'image') return 'image-file';
   if (field === 'walk_type') return 'step-0-direction';
-  const step = /^(walk_type|prompt|seed)\[(\d+)\]$/.exec(field);
-  if (step) return `step-${step[2]}-${step[1] === 'walk_type' ? 'direction' : step[1] === 'prompt' ? 'prompt' : 'seed'}`;
+  const step = /^(walk_type|prompt|negative_prompt|seed)\[(\d+)\]$/.exec(field);
+  if (step) return `step-${step[2]}-${STEP_CONTROL[step[1]!]}`;
   return null;
 }
 

@@ -24,7 +24,7 @@ function describe(id: string, hint?: string, error?: string): { attrs: Record<st
 }
 
 /** A number input that reports only parseable values, so clearing it while typing keeps the last one. */
-export function NumberField(p: Common & { value: number | null; min?: number; max?: number; step?: number | 'any'; placeholder?: string; onChange: (n: number | null) => void; nullable?: boolean }) {
+export function NumberField(p: Common & { value: number | null; min?: number; max?: number; step?: number | 'any'; placeholder?: string; onChange: (n: number | null) => void; nullable?: boolean; disabled?: boolean }) {
   const d = describe(p.id, p.hint, p.error);
   return (
     <div class="field">
@@ -39,6 +39,7 @@ export function NumberField(p: Common & { value: number | null; min?: number; ma
         max={p.max}
         step={p.step ?? 1}
         placeholder={p.placeholder}
+        disabled={p.disabled}
         {...d.attrs}
         onInput={(e) => {
           const el = e.currentTarget;
@@ -79,6 +80,20 @@ export function SelectField(p: Common & { value: string; options: readonly (read
           <option key={v} value={v}>{t}</option>
         ))}
       </select>
+      {d.lines}
+    </div>
+  );
+}
+
+/** A checkbox with its hint and the server's message for its field under it. */
+export function CheckField(p: Common & { checked: boolean; disabled?: boolean; onChange: (on: boolean) => void }) {
+  const d = describe(p.id, p.hint, p.error);
+  return (
+    <div class="field">
+      <div class="check">
+        <input id={p.id} name={p.id} type="checkbox" checked={p.checked} disabled={p.disabled} {...d.attrs} onChange={(e) => p.onChange(e.currentTarget.checked)} />
+        <label for={p.id}>{p.label}</label>
+      </div>
       {d.lines}
     </div>
   );

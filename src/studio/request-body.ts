@@ -2,13 +2,16 @@
 // tests import this file. The body's type is picked from the server's own schema, so a renamed
 // or retyped field breaks the studio's type-check instead of a render.
 import { DEFAULTS, OUTPUT_FORMATS, WALK_TYPES, type WalkType } from '../request/limits.js';
+import { expandSchedule } from '../request/schedule.js';
 import type { ParsedWalkRequest } from '../request/schema.js';
 import { defaultStepSeed } from '../request/step-seeds.js';
-import type { Step, StudioForm } from './form.js';
+import { creativeFromBody, effectsBody, speedBody, type CreativeBody } from './creative-body.js';
+import { CREATIVE_DEFAULTS, type Step, type StudioForm } from './form.js';
 
 /** The v5 body the studio sends: only fields of walkRequestSchema. */
-export type StudioBody = Pick<ParsedWalkRequest, 'image' | 'prompt' | 'width' | 'height' | 'walk_type' | 'num_inference_steps' | 'guidance_scale' | 'num_interpolation_steps' | 'fps'> &
-  Partial<Pick<ParsedWalkRequest, 'negative_prompt' | 'width_translation_per_step' | 'height_translation_per_step' | 'translation_factor' | 'seed' | 'engine' | 'output_format' | 'reverse'>>;
+export type StudioBody = Pick<ParsedWalkRequest, 'image' | 'prompt' | 'width' | 'height' | 'walk_type' | 'num_inference_steps' | 'guidance_scale' | 'fps'> &
+  Partial<Pick<ParsedWalkRequest, 'negative_prompt' | 'width_translation_per_step' | 'height_translation_per_step' | 'translation_factor' | 'seed' | 'engine' | 'output_format' | 'reverse'>> &
+  CreativeBody;
 
 /** What the server told the page it accepts beyond the v5 contract (GET /api/studio/config). */
 export interface BodyFeatures {
@@ -18,10 +21,13 @@ export interface BodyFeatures {
 /** The exact body the page sends for `form`: no key (that travels in a header), no field left at a value the server would not use. */
 export function toRequestBody(form: StudioForm, features: BodyFeatures = { stepSeeds: false }): StudioBody {
   const perStep = form.steps.some((s) => s.prompt.trim() !== '');
+  const perStepNegative = form.steps.some((s) => s.negativePrompt.trim() !== '');
   const body: StudioBody = {
     image: form.image,
     prompt: perStep ? form.steps.map((s) => (s.prompt.trim() !== '' ? s.prompt : form.prompt)) : form.prompt,
-    ...(form.negativePrompt !== '' ? { negative_prompt: form.negativePrompt } : {}),
+    ...(perStepNegative
+      ? { negative_prompt: form.steps.map((s) => (s.negativePrompt.trim() !== '' ? s.negativePrompt : form.negativePrompt)) }
+      : form.negativePrompt !== '' ? { negative_prompt: form.negativePrompt } : {}),
     width: form.width,
     height: form.height,
     walk_type: form.steps.map((s) => s.direction),
@@ -30,12 +36,13 @@ export function toRequestBody(form: StudioForm, features: BodyFeatures = { stepS
       : { translation_factor: form.translationFactor }),
     num_inference_steps: form.inferenceSteps,
     guidance_scale: form.guidance,
-    num_interpolation_steps: form.interpolation,
+    ...speedBody(form),
     fps: form.fps,
     ...seedField(form, features),
     ...(form.engine !== '' ? { engine: form.engine } : {}),
     output_format: form.outputFormat,
     ...(form.reverse ? { reverse: true } : {}),
+    ...effectsBody(form),
   };
   return body;
 }
@@ -71,6 +78,7 @@ export function requestBase(current: StudioForm): StudioForm {
     engine: '',
     outputFormat: 'mp4',
     reverse: false,
+    ...CREATIVE_DEFAULTS,
   };
 }
 
@@ -101,16 +109,13 @@ export function fromRequestBody(json: unknown, base: StudioForm): { form: Studio
   const walk = typeof b['walk_type'] === 'string' ? [b['walk_type']] : b['walk_type'];
   if (Array.isArray(walk)) {
     const dirs = walk.map(direction);
-    if (dirs.every((d) => d !== undefined)) steps = dirs.map((d) => ({ direction: d, prompt: '', seed: null }));
+    if (dirs.every((d) => d !== undefined)) steps = dirs.map((d) => ({ direction: d, prompt: '', negativePrompt: '', seed: null }));
     else problems.push(`walk_type: every step must be one of ${WALK_TYPES.join(', ')}`);
   } else if (walk !== undefined) problems.push('walk_type: must be a list of directions');
-  let prompt = base.prompt;
-  if (typeof b['prompt'] === 'string') prompt = b['prompt'];
-  else if (Array.isArray(b['prompt'])) {
-    const list = b['prompt'].map((p) => (typeof p === 'string' ? p : ''));
-    prompt = '';
-    steps = steps.map((s, i) => ({ ...s, prompt: list[Math.min(i, list.length - 1)] ?? '' }));
-  }
+  const prompt = perStepText('prompt', b['prompt'], steps.length, problems);
+  if (prompt.list) steps = steps.map((s, i) => ({ ...s, prompt: prompt.list![i] ?? '' }));
+  const negative = perStepText('negative_prompt', b['negative_prompt'], steps.length, problems);
+  if (negative.list) steps = steps.map((s, i) => ({ ...s, negativePrompt: negative.list![i] ?? '' }));
   const seeds = b['seed'];
   if (Array.isArray(seeds)) steps = steps.map((s, i) => ({ ...s, seed: num(seeds[i]) ?? null }));
   const tw = num(b['width_translation_per_step']);
@@ -132,13 +137,12 @@ export function fromRequestBody(json: unknown, base: StudioForm): { form: Studio
   const form: StudioForm = {
     ...base,
     ...(image !== undefined ? { image, imageName: image.startsWith('data:') ? 'pasted image' : image } : {}),
-    prompt,
-    ...(typeof b['negative_prompt'] === 'string' ? { negativePrompt: b['negative_prompt'] } : {}),
+    ...(prompt.common !== undefined ? { prompt: prompt.common } : {}),
+    ...(negative.common !== undefined ? { negativePrompt: negative.common } : {}),
     steps,
     width: num(b['width']) ?? base.width,
     height: num(b['height']) ?? base.height,
     fps: num(b['fps']) ?? base.fps,
-    interpolation: num(b['num_interpolation_steps']) ?? base.interpolation,
     ...translation,
     inferenceSteps: num(b['num_inference_steps']) ?? base.inferenceSteps,
     guidance: num(b['guidance_scale']) ?? base.guidance,
@@ -146,8 +150,30 @@ export function fromRequestBody(json: unknown, base: StudioForm): { form: Studio
     ...(typeof b['engine'] === 'string' ? { engine: b['engine'] } : {}),
     ...(format === 'mp4' || format === 'webm' || format === 'gif' ? { outputFormat: format } : {}),
     ...(b['reverse'] !== undefined ? { reverse: b['reverse'] === true || b['reverse'] === 'true' || b['reverse'] === 'yes' } : {}),
+    ...creativeFromBody(b, problems),
   };
   return { form, ignored, problems };
+}
+
+/**
+ * A per-step text field of a body: one string is the common text; a list, or a schedule keyed by
+ * step index (expanded as the server does, src/request/schedule.ts), gives each step its own and
+ * leaves the common text empty.
+ */
+function perStepText(field: string, value: unknown, steps: number, problems: string[]): { common?: string; list?: string[] } {
+  if (typeof value === 'string') return { common: value };
+  if (Array.isArray(value)) {
+    const list = value.map((p) => (typeof p === 'string' ? p : ''));
+    return { common: '', list: Array.from({ length: steps }, (_, i) => list[Math.min(i, list.length - 1)] ?? '') };
+  }
+  if (typeof value === 'object' && value !== null) {
+    const issues: { path: string; message: string }[] = [];
+    const record = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+    const list = expandSchedule(field, record, steps, issues);
+    problems.push(...issues.map((i) => `${i.path}: ${i.message}`));
+    return { common: '', list };
+  }
+  return {};
 }
 
 /** The body under its preset's fields, as the server's applyPreset does; unknown preset names are left to the server. */
@@ -157,7 +183,11 @@ export function withPreset(json: unknown, presets: readonly { name: string; fiel
   const preset = presets.find((p) => p.name === b['preset']);
   if (!preset) return json;
   const { preset: _name, ...rest } = b;
-  return { ...preset.fields, ...rest };
+  const fields = { ...preset.fields };
+  // The body's own timing wins whichever way it is given (src/request/presets.ts).
+  if (rest['seconds_per_step'] !== undefined) delete fields['num_interpolation_steps'];
+  if (rest['num_interpolation_steps'] !== undefined) delete fields['seconds_per_step'];
+  return { ...fields, ...rest };
 }
 
 /** A shell command that sends exactly `body`; the key, when one is needed, comes from $ZOOMWALK_API_KEY so it never lands in a clipboard. */

@@ -3,7 +3,7 @@
 import { DEFAULTS, LIMITS } from '../request/limits.js';
 import type { PresetInfo } from './api.js';
 import { NumberField, SelectField, TextField } from './field.js';
-import type { StudioForm } from './form.js';
+import { framesPerStep, type StudioForm } from './form.js';
 
 interface Props {
   readonly form: StudioForm;
@@ -47,7 +47,15 @@ export function SettingsPanel(p: Props) {
         <NumberField id="width" label="Width" value={f.width} min={LIMITS.minSide} max={LIMITS.maxSide} step={2} hint={side} error={e['width']} onChange={(n) => n !== null && set({ width: n })} />
         <NumberField id="height" label="Height" value={f.height} min={LIMITS.minSide} max={LIMITS.maxSide} step={2} hint={side} error={e['height']} onChange={(n) => n !== null && set({ height: n })} />
         <NumberField id="fps" label="Frames per second" value={f.fps} min={LIMITS.minFps} max={LIMITS.maxFps} hint={`${LIMITS.minFps}–${LIMITS.maxFps}`} error={e['fps']} onChange={(n) => n !== null && set({ fps: n })} />
-        <NumberField id="num_interpolation_steps" label="Frames per step" value={f.interpolation} min={1} max={LIMITS.maxInterpolationSteps} hint={`1–${LIMITS.maxInterpolationSteps}: in-between frames, sets the speed`} error={e['num_interpolation_steps']} onChange={(n) => n !== null && set({ interpolation: n })} />
+        <div class="field radios" role="radiogroup" aria-label="Speed given as">
+          <label><input type="radio" name="speed-mode" checked={f.speedMode === 'frames'} onChange={() => set({ speedMode: 'frames' })} /> frames per step</label>
+          <label><input type="radio" name="speed-mode" checked={f.speedMode === 'seconds'} onChange={() => set({ speedMode: 'seconds' })} /> seconds per step</label>
+        </div>
+        {f.speedMode === 'frames' ? (
+          <NumberField id="num_interpolation_steps" label="Frames per step" value={f.interpolation} min={1} max={LIMITS.maxInterpolationSteps} hint={`1–${LIMITS.maxInterpolationSteps}: in-between frames, sets the speed`} error={e['num_interpolation_steps']} onChange={(n) => n !== null && set({ interpolation: n })} />
+        ) : (
+          <NumberField id="seconds_per_step" label="Seconds per step" value={f.secondsPerStep} min={0.01} step="any" hint={`above 0; ${framesPerStep(f)} frames per step at ${f.fps} fps (round(fps × s) must be 1–${LIMITS.maxInterpolationSteps})`} error={e['seconds_per_step']} onChange={(n) => n !== null && set({ secondsPerStep: n })} />
+        )}
       </fieldset>
       <fieldset class="grid">
         <legend>Movement per step</legend>

@@ -29,6 +29,9 @@ function write(store: Storage, name: string, value: string | null): void {
 const isStep = (s: unknown): s is Step =>
   typeof s === 'object' && s !== null && (WALK_TYPES as readonly unknown[]).includes((s as Step).direction) && typeof (s as Step).prompt === 'string' && ((s as Step).seed === null || typeof (s as Step).seed === 'number');
 
+/** A saved step; one saved before steps had their own negative prompt gets ''. */
+const savedStep = (s: Step): Step => ({ ...s, negativePrompt: typeof s.negativePrompt === 'string' ? s.negativePrompt : '' });
+
 /** The saved form over today's defaults, each field kept only when it has the right type. */
 export function loadForm(): StudioForm {
   const base = defaultForm();
@@ -42,7 +45,7 @@ export function loadForm(): StudioForm {
   for (const [k, v] of Object.entries(base)) {
     const s = saved[k];
     if (k === 'steps') {
-      if (Array.isArray(s) && s.length > 0 && s.every(isStep)) out[k] = s;
+      if (Array.isArray(s) && s.length > 0 && s.every(isStep)) out[k] = s.map(savedStep);
     } else if (k === 'seed') {
       if (s === null || typeof s === 'number') out[k] = s;
     } else if (typeof s === typeof v) out[k] = s;
@@ -50,10 +53,11 @@ export function loadForm(): StudioForm {
   return out as unknown as StudioForm;
 }
 
-/** Saves the form; an inline image too big for localStorage is left out. */
+/** Saves the form; an inline image or watermark too big for localStorage is left out. */
 export function saveForm(form: StudioForm): void {
-  const keep = form.image.length <= MAX_STORED_IMAGE ? form : { ...form, image: '', imageName: '' };
-  write(localStorage, FORM, JSON.stringify(keep));
+  const image = form.image.length <= MAX_STORED_IMAGE ? {} : { image: '', imageName: '' };
+  const mark = form.watermark.length <= MAX_STORED_IMAGE ? {} : { watermark: '', watermarkName: '' };
+  write(localStorage, FORM, JSON.stringify({ ...form, ...image, ...mark }));
 }
 
 /** The job a reload should re-attach to. */

@@ -1,4 +1,4 @@
-// The walk: one row per step (direction, prompt, seed), with insert, duplicate, move and delete
+// The walk: one row per step (direction, prompt, negative prompt, seed), with insert, duplicate, move and delete
 // buttons and Alt+↑/↓ to move the focused step; "add ×N" appends a run of one direction.
 import { useRef, useState } from 'preact/hooks';
 import { LIMITS, WALK_TYPES, type WalkType } from '../request/limits.js';
@@ -38,6 +38,7 @@ export function WalkEditor(p: Props) {
           const n = i + 1;
           const err = p.errors[`walk_type[${i}]`];
           const promptErr = p.errors[`prompt[${i}]`];
+          const negativeErr = p.errors[`negative_prompt[${i}]`];
           return (
             <li
               key={i}
@@ -57,6 +58,8 @@ export function WalkEditor(p: Props) {
               </select>
               <label class="visually-hidden" for={`step-${i}-prompt`}>Step {n} prompt</label>
               <input id={`step-${i}-prompt`} class="step-prompt" type="text" value={s.prompt} placeholder="common prompt" onInput={(e) => set(i, { prompt: e.currentTarget.value })} />
+              <label class="visually-hidden" for={`step-${i}-negative`}>Step {n} negative prompt</label>
+              <input id={`step-${i}-negative`} class="step-prompt step-negative" type="text" value={s.negativePrompt} placeholder="common negative" aria-invalid={negativeErr ? true : undefined} onInput={(e) => set(i, { negativePrompt: e.currentTarget.value })} />
               {p.stepSeeds ? (
                 <>
                   <label class="visually-hidden" for={`step-${i}-seed`}>Step {n} seed</label>
@@ -72,6 +75,7 @@ export function WalkEditor(p: Props) {
               </span>
               {err ? <span class="field-error" id={`step-${i}-error`}>{err}</span> : null}
               {promptErr ? <span class="field-error">{promptErr}</span> : null}
+              {negativeErr ? <span class="field-error">{negativeErr}</span> : null}
             </li>
           );
         })}
