@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchPipeline } from './pipeline.js';
+import { benchQueue } from './queue.js';
 import { benchServerAttacks } from './server-attack.js';
 import { benchServerLoad } from './server-load.js';
 import { benchStorage } from './storage.js';
@@ -9,6 +10,7 @@ import { benchStorage } from './storage.js';
 console.log(`# zoomwalk bench — node ${process.version}, ${new Date().toISOString()}`);
 await benchPipeline();
 await benchServerLoad();
+await benchQueue();
 await benchStorage();
 await benchServerAttacks();
 const classical = join(import.meta.dirname, 'classical.ts');

@@ -13,6 +13,7 @@ import { BodyGate } from './body-key.js';
 import { sendGenericError } from './error-reply.js';
 import { acquireDataLock } from './data-lock.js';
 import { releaseOnFailure } from './input-image.js';
+import { directoryStore } from './jobs/artifact-store.js';
 import { redisBackend } from './redis-backend.js';
 import { ALL_FILES, type JobDirs, removeJobFiles, removeStoredInputs } from './jobs/cleanup.js';
 import { limitJsonDepth } from './json-body.js';
@@ -111,7 +112,8 @@ function buildLocked(options: ServerOptions, releaseLock: () => void): { app: Fa
   const ctx: ApiContext = { queue, runner, auth: options.auth, bodyGate: new BodyGate(limits.unverifiedBodies, limits.unverifiedFreeBytes), maxPixels: options.maxImagePixels, syncWaitMs: options.syncWaitMs, allowPrivateUrls: options.allowPrivateUrls, engines, base };
   // Each public API is a plugin with its own key check and error bodies (see apis/).
   for (const api of [v5Api, modelslabEnterpriseApi, editOutpaintApi, bflApi, picsartApi]) void app.register(api, ctx);
-  void app.register(generationsRoutes, { dir: generationsDir });
+  // Outputs are read through the ArtifactStore, the interface every API instance and worker shares.
+  void app.register(generationsRoutes, { store: directoryStore(options.dataDir) });
   const removeJob = async (job: JobRecord): Promise<void> => {
     // Files first, as retention does: a removal cut short leaves a record to find again.
     removeJobFiles(dirs, job, ALL_FILES);

@@ -15,8 +15,8 @@ export interface Proc {
   readonly exited: Promise<number | null>;
 }
 
-function start(args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<{ proc: Proc; match: RegExpExecArray }> {
-  const child = spawn(process.execPath, ['--import', tsx, entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+function start(args: string[], ready: RegExp, env: Record<string, string> = {}, preload: string[] = []): Promise<{ proc: Proc; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, ['--import', tsx, ...preload.flatMap((p) => ['--import', pathToFileURL(p).href]), entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -38,9 +38,9 @@ export async function serveQueue(queue: string, data: string, extra: string[] = 
   return { ...proc, base: match[1]! };
 }
 
-/** `zoomwalk worker --queue URL --store DIR`; resolves once it takes jobs. */
-export async function startWorker(queue: string, store: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Proc> {
-  const { proc } = await start(['worker', '--queue', queue, '--store', store, '--allow-private-urls', ...extra], /^ready$/m, env);
+/** `zoomwalk worker --queue URL --store DIR`; resolves once it takes jobs. `preload`: modules run first (test engines, e.g. busy-engine.ts). */
+export async function startWorker(queue: string, store: string, extra: string[] = [], env: Record<string, string> = {}, preload: string[] = []): Promise<Proc> {
+  const { proc } = await start(['worker', '--queue', queue, '--store', store, '--allow-private-urls', ...extra], /^ready$/m, env, preload);
   return proc;
 }
 

@@ -20,7 +20,7 @@ export interface ArtifactStore {
   /** Writes a file atomically: a temp file in the same directory, then a rename (no reader sees half a file). */
   put(kind: ArtifactKind, name: string, bytes: Uint8Array): Promise<void>;
   get(kind: ArtifactKind, name: string): Promise<Buffer>;
-  /** The size of a file, or null when it is not there. */
+  /** The size of a file, or null when it is not there (or not a file). */
   size(kind: ArtifactKind, name: string): Promise<number | null>;
   /** Bytes start..end (inclusive) of a file: what a ranged GET /generations answers with. */
   range(kind: ArtifactKind, name: string, start: number, end: number): ReadStream;
@@ -56,7 +56,8 @@ export function directoryStore(root: string): ArtifactStore {
     get: (kind, name) => readFile(path(kind, name)),
     async size(kind, name) {
       try {
-        return (await stat(path(kind, name))).size;
+        const info = await stat(path(kind, name));
+        return info.isFile() ? info.size : null;
       } catch {
         return null;
       }

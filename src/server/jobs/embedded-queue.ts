@@ -1,8 +1,9 @@
 import { EventEmitter, once } from 'node:events';
 import PQueue from 'p-queue';
 import { DISK_FULL_JOB_MESSAGE, ensureFreeSpace, isDiskFull } from './disk-full.js';
+import { IdempotencyTable } from './idempotency-table.js';
 import { SqliteJobStore } from './sqlite-store.js';
-import type { JobPage, JobPageQuery, JobQueue, JobRecord, JobRunner, QueueStats } from './types.js';
+import type { JobPage, JobPageQuery, JobQueue, JobRecord, JobRunner, QueueStats, SubmitOptions } from './types.js';
 
 /** Options of the in-process queue. */
 export interface EmbeddedQueueOptions {
@@ -32,6 +33,7 @@ export interface EmbeddedQueueOptions {
  */
 export class EmbeddedJobQueue implements JobQueue {
   private readonly store: SqliteJobStore;
+  private readonly keys: IdempotencyTable;
   private readonly queue: PQueue;
   private readonly running = new Map<string, AbortController>();
   private readonly events = new EventEmitter();
@@ -39,6 +41,7 @@ export class EmbeddedJobQueue implements JobQueue {
 
   constructor(private readonly opts: EmbeddedQueueOptions) {
     this.store = opts.store ?? new SqliteJobStore(opts.dataDir);
+    this.keys = new IdempotencyTable(this.store.database);
     this.queue = new PQueue({ concurrency: Math.max(1, opts.concurrency) });
     this.events.setMaxListeners(0);
     for (const job of this.store.unfinished()) {
@@ -48,10 +51,19 @@ export class EmbeddedJobQueue implements JobQueue {
   }
 
   // The store is synchronous (better-sqlite3); the interface is not, for queues that are.
-  submit(request: Record<string, unknown>, owner: string | null = null): Promise<JobRecord> {
+  submit(request: Record<string, unknown>, owner: string | null = null, options: SubmitOptions = {}): Promise<JobRecord> {
     try {
+      const key = options.idempotencyKey;
+      const earlier = key === undefined ? null : this.keys.lookup(owner, key);
+      const existing = earlier ? this.store.get(earlier) : null;
+      if (existing) {
+        // A repeat: the first submission's job, and this one's stored images are not needed.
+        this.opts.onRejected?.(request);
+        return Promise.resolve(existing);
+      }
       ensureFreeSpace(this.opts.dataDir, 0, this.opts.minFreeBytes ?? 0);
       const job = this.store.create(request, owner);
+      if (key !== undefined) this.rememberKey(owner, key, job.id);
       this.enqueue(job.id);
       return Promise.resolve(job);
     } catch (err) {
@@ -89,6 +101,7 @@ export class EmbeddedJobQueue implements JobQueue {
     // A queued or running job is never removed under its runner.
     if (job && (job.status === 'queued' || job.status === 'processing' || this.running.has(id))) return Promise.resolve();
     this.store.remove(id);
+    this.keys.forget(id);
     return Promise.resolve();
   }
 
@@ -124,6 +137,15 @@ export class EmbeddedJobQueue implements JobQueue {
     for (const c of this.running.values()) c.abort();
     await this.queue.onIdle();
     this.store.close();
+  }
+
+  /** The job is queued already: a key that cannot be written (full disk) only costs the repeat its deduplication. */
+  private rememberKey(owner: string | null, key: string, id: string): void {
+    try {
+      this.keys.remember(owner, key, id);
+    } catch (err) {
+      this.opts.log?.(`job ${id}: its Idempotency-Key was not stored: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private enqueue(id: string): void {

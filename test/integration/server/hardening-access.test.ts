@@ -87,7 +87,7 @@ describe('slow clients', () => {
       );
       const health = await request(`${s.base}/health`);
       expect(health.statusCode).toBe(200);
-      expect(await health.body.json()).toEqual({ status: 'ok' });
+      expect(await health.body.json()).toMatchObject({ status: 'ok', queue: { backend: 'embedded' } });
       // Bounded wait (20 × the timeout): the server, not the client, must close every one.
       for (let t = 0; t < 100 && closed.filter(Boolean).length < 50; t++) await new Promise((r) => setTimeout(r, 100));
       for (const { drip } of slow) clearInterval(drip);

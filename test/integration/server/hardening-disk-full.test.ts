@@ -81,7 +81,7 @@ async function ended(s: Server, id: string): Promise<Record<string, unknown>> {
 
 /** The server still answers reads: health, a fetch, the listing. */
 async function expectServing(s: Server, id: string): Promise<void> {
-  expect((await request(`${s.base}/health`).then((r) => r.body.json()))).toEqual({ status: 'ok' });
+  expect((await request(`${s.base}/health`).then((r) => r.body.json()))).toMatchObject({ status: 'ok', queue: { backend: 'embedded' } });
   expect((await fetchJob(s, id))['id']).toBe(id);
   const list = await request(`${s.base}/api/jobs`, { headers: { 'x-key': 'k1' } });
   expect(list.statusCode).toBe(200);

@@ -134,7 +134,7 @@ describe('zoomwalk serve: v5 walk API', () => {
     expect(await until(id)).toMatchObject({ status: 'error', message: 'cancelled' });
     const list = (await request(`${base}/api/jobs`, { headers: { 'x-key': 'k1' } }).then((r) => r.body.json())) as { jobs: { id: string; status: string }[] };
     expect(list.jobs.find((j) => j.id === id)?.status).toBe('cancelled');
-    expect((await request(`${base}/health`).then((r) => r.body.json()))).toEqual({ status: 'ok' });
+    expect((await request(`${base}/health`).then((r) => r.body.json()))).toMatchObject({ status: 'ok', queue: { backend: 'embedded', workers: 1 } });
   });
 });
 

@@ -5,7 +5,6 @@ import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ZoomwalkError } from '../../../errors.js';
 import { v5Response } from '../../responses.js';
-import { jobRunner } from '../../runners/dispatch.js';
 import type { RunnerOptions } from '../../runners/options.js';
 import type { WebhookOptions } from '../../webhook.js';
 import { directoryStore } from '../artifact-store.js';
@@ -15,6 +14,7 @@ import { redisOptions, type RedisTarget } from './connection.js';
 import { KEYS, LOCK_MS, MAX_STALLED, QUEUE_NAME, STALLED_MS } from './keys.js';
 import { RedisOutbox } from './outbox.js';
 import { type BullJobView, CANCELLED_REASON, recordOf, type RedisJobData, type RedisJobResult } from './records.js';
+import { threadedRunner } from './thread-runner.js';
 
 /** What `zoomwalk worker` (and `serve --workers N`) runs with. */
 export interface RedisWorkerOptions {
@@ -45,14 +45,15 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 
 /**
  * A BullMQ worker that renders jobs with the same runners as the embedded queue. The processor
- * runs in this thread: the render yields to the event loop between frames (the encoder and the
- * classical engine have threads of their own), so the lock is renewed every LOCK_MS / 2 even
- * under load (test/integration/queue/redis-stall.test.ts holds it to that). Each job polls its
+ * holds the job in this thread and runs the render on a worker thread (thread-runner.ts), so the
+ * lock is renewed every LOCK_MS / 2 however long a render computes without yielding
+ * (test/integration/queue/redis-stall.test.ts holds it to that). Each job polls its
  * cancel flag; its keyframes are checkpointed in the shared store, so a job taken over from a
  * dead or stopping worker resumes where it was.
  */
 export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningWorker> {
-  const run = jobRunner(o.runner);
+  const renderer = threadedRunner(o.runner);
+  const run = renderer.run;
   const flags = new Redis({ ...redisOptions(o.target), maxRetriesPerRequest: 1 });
   flags.on('error', () => undefined);
   const outbox = new RedisOutbox(flags, o.webhook);
@@ -168,6 +169,7 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<RunningWo
     async close() {
       for (const stop of stops.values()) stop('handover');
       await worker.close();
+      await renderer.close();
       await outbox.close();
       flags.disconnect();
     },
