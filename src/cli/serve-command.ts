@@ -1,9 +1,9 @@
-import { once } from 'node:events';
 import { isIP } from 'node:net';
 import { buildServer, DEFAULT_SERVER_OPTIONS } from '../server/app.js';
 import { keysFromEnv } from '../server/auth.js';
 import { parseRetention } from '../server/retention.js';
 import { UsageError } from '../errors.js';
+import { closeOnSignal } from './close-on-signal.js';
 import { parseQueueUrl } from '../server/jobs/redis/connection.js';
 import { checkEngines } from './worker-command.js';
 
@@ -75,17 +75,7 @@ export async function serveCommand(flags: ServeFlags, signal: AbortSignal): Prom
   const address = await app.listen({ host: flags.host, port });
   log(`listening on ${address} (data ${flags.data}, ${flags.auth ? `${keys.length} API key(s)` : 'no auth'})`);
   process.stdout.write(`${address}\n`);
-  if (!signal.aborted) await once(signal, 'abort');
-  log('shutting down');
-  // app.close() answers held requests 503 and aborts renders at once (server/shutdown.ts); this
-  // bounds what it cannot: a render that ignores its abort, a stuck socket. The timer is ref'd, so
-  // the process cannot end with close() still pending (Node's exit 13).
-  const deadline = setTimeout(() => {
-    log(`still closing after ${SHUTDOWN_DEADLINE_MS} ms: exiting now`);
-    process.exit(process.exitCode ?? 0);
-  }, SHUTDOWN_DEADLINE_MS);
-  await app.close();
-  clearTimeout(deadline);
-  // Nothing may keep a closed server alive (a webhook retry's backoff timer, a worker winding down).
-  setTimeout(() => process.exit(), 200).unref();
+  // app.close() answers held requests 503 and aborts renders at once (server/shutdown.ts); the
+  // deadline bounds what it cannot.
+  await closeOnSignal(signal, () => app.close(), { log, what: 'shutting down', deadlineMs: SHUTDOWN_DEADLINE_MS });
 }

@@ -1,10 +1,10 @@
-import { once } from 'node:events';
 import { engineNames } from '../engines/registry.js';
 import { UsageError } from '../errors.js';
 import { directoryStore } from '../server/jobs/artifact-store.js';
 import { parseQueueUrl } from '../server/jobs/redis/connection.js';
 import { startRedisWorker } from '../server/jobs/redis/redis-worker.js';
 import { DEFAULT_WEBHOOK } from '../server/webhook.js';
+import { closeOnSignal } from './close-on-signal.js';
 
 /** Flags of `zoomwalk worker`. */
 export interface WorkerFlags {
@@ -47,13 +47,5 @@ export async function workerCommand(flags: WorkerFlags, signal: AbortSignal): Pr
   });
   log(`ready: ${worker.name}, queue ${target.display}, store ${flags.store}, concurrency ${concurrency}`);
   process.stdout.write('ready\n');
-  if (!signal.aborted) await once(signal, 'abort');
-  log('stopping: handing running jobs back to the queue');
-  const deadline = setTimeout(() => {
-    log(`still stopping after ${SHUTDOWN_DEADLINE_MS} ms: exiting now`);
-    process.exit(process.exitCode ?? 0);
-  }, SHUTDOWN_DEADLINE_MS);
-  await worker.close();
-  clearTimeout(deadline);
-  setTimeout(() => process.exit(), 200).unref();
+  await closeOnSignal(signal, () => worker.close(), { log, what: 'stopping: handing running jobs back to the queue', deadlineMs: SHUTDOWN_DEADLINE_MS });
 }

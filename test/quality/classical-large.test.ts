@@ -69,7 +69,8 @@ describe('classical engine at 1080×1920 and 1080×1080: crop the centre, regrow
 
   // Issue 15's other targets are not all met yet: detail at most 1.4 × the true band's (the
   // quilted interiors that large fills leave unrefined keep their sources' full detail: forest-stream
-  // measured 1.41 at 1080² and 1.97 at 1080×1920) and a colour median of at most 6 over these cases.
+  // measured 1.41 at 1080² and 1.97 at 1080×1920) and a colour median of at most 6 over these cases
+  // (that part holds: 3.2 in the last run).
   // This test states those targets exactly and is expected to fail until they hold: when it starts
   // passing, vitest reports it, and `.fails` comes off (docs/classical-engine.md, "Left to do").
   it.fails('issue 15 targets for every case: detail ≤ 1.4 × the truth, colour median ≤ 6', () => {
