@@ -35,18 +35,21 @@ function boxSum(src: Float32Array, w: number, h: number, ch: number, r: number):
       }
     }
   }
-  for (let x = 0; x < w; x++) {
-    for (let c = 0; c < ch; c++) {
-      let s = 0;
-      for (let y = -r; y <= r; y++) if (y >= 0 && y < h) s += tmp[(y * w + x) * ch + c]!;
-      for (let y = 0; y < h; y++) {
-        out[(y * w + x) * ch + c] = s;
-        const add = y + r + 1;
-        const sub = y - r;
-        if (add < h) s += tmp[(add * w + x) * ch + c]!;
-        if (sub >= 0) s -= tmp[(sub * w + x) * ch + c]!;
-      }
-    }
+  // Vertical pass row by row (a running sum per column and channel, in the same order of additions
+  // as a column-by-column pass, so the sums are the same bits): column walks missed the cache.
+  const rowLen = w * ch;
+  const acc = new Float64Array(rowLen);
+  for (let y = 0; y <= Math.min(r, h - 1); y++) {
+    const o = y * rowLen;
+    for (let i = 0; i < rowLen; i++) acc[i]! += tmp[o + i]!;
+  }
+  for (let y = 0; y < h; y++) {
+    const o = y * rowLen;
+    for (let i = 0; i < rowLen; i++) out[o + i] = acc[i]!;
+    const add = y + r + 1;
+    const sub = y - r;
+    if (add < h) for (let i = 0, a = add * rowLen; i < rowLen; i++) acc[i]! += tmp[a + i]!;
+    if (sub >= 0) for (let i = 0, b = sub * rowLen; i < rowLen; i++) acc[i]! -= tmp[b + i]!;
   }
   return out;
 }

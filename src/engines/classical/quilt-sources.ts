@@ -14,7 +14,7 @@ export interface QuiltSource {
   rowLo: number;
   rowHi: number;
   /** Summed-area tables, (w+1)×(h+1): RGB (interleaved) and detail (|Laplacian| of luma, 0 where not all known). */
-  csum: Float64Array;
+  csum: Float64Array | Int32Array;
   dsum: Float64Array;
   /** Summed-area table of the generated plane (pixels earlier steps made), or null when none is. */
   gsum: Int32Array | null;
@@ -76,25 +76,36 @@ function detailAt(d: Uint8Array, known: Uint8Array | null, w: number, h: number,
   return Math.abs(4 * luma(d, p) - luma(d, p - 1) - luma(d, p + 1) - luma(d, p - w) - luma(d, p + w));
 }
 
-/** Summed-area tables of a source's colour and detail. */
-function statTables(img: Raster, known: Uint8Array): { csum: Float64Array; dsum: Float64Array } {
+/**
+ * Summed-area tables of a source's colour and detail. The colour sums are integers, held in an
+ * Int32Array when they fit (half the memory of Float64 at the same values: four 1080×1920 sources
+ * per side held 200 MB of them); luma is computed once per pixel instead of five times.
+ */
+function statTables(img: Raster, known: Uint8Array): { csum: Float64Array | Int32Array; dsum: Float64Array } {
   const { width: w, height: h, data: d } = img;
   const W1 = w + 1;
-  const csum = new Float64Array(W1 * (h + 1) * 3);
+  const csum = w * h * 255 < 2 ** 31 ? new Int32Array(W1 * (h + 1) * 3) : new Float64Array(W1 * (h + 1) * 3);
   const dsum = new Float64Array(W1 * (h + 1));
-  const row = [0, 0, 0];
+  const lum = new Float64Array(w * h);
+  for (let p = 0; p < w * h; p++) lum[p] = luma(d, p);
   for (let y = 0; y < h; y++) {
-    row[0] = row[1] = row[2] = 0;
+    let r0 = 0, r1 = 0, r2 = 0;
     let rd = 0;
+    const inner = y >= 1 && y < h - 1;
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
       const o = ((y + 1) * W1 + x + 1);
       const u = (y * W1 + x + 1);
-      for (let c = 0; c < 3; c++) {
-        row[c]! += d[p * 3 + c]!;
-        csum[o * 3 + c] = csum[u * 3 + c]! + row[c]!;
+      r0 += d[p * 3]!;
+      r1 += d[p * 3 + 1]!;
+      r2 += d[p * 3 + 2]!;
+      csum[o * 3] = csum[u * 3]! + r0;
+      csum[o * 3 + 1] = csum[u * 3 + 1]! + r1;
+      csum[o * 3 + 2] = csum[u * 3 + 2]! + r2;
+      // detailAt's value, from the luma plane (same expression, same bits).
+      if (inner && x >= 1 && x < w - 1 && known[p] && known[p - 1] && known[p + 1] && known[p - w] && known[p + w]) {
+        rd += Math.abs(4 * lum[p]! - lum[p - 1]! - lum[p + 1]! - lum[p - w]! - lum[p + w]!);
       }
-      rd += detailAt(d, known, w, h, x, y);
       dsum[o] = dsum[u]! + rd;
     }
   }
@@ -102,7 +113,7 @@ function statTables(img: Raster, known: Uint8Array): { csum: Float64Array; dsum:
 }
 
 /** Mean of one channel of a summed-area table over a box. */
-function boxMean(t: Float64Array, w: number, x0: number, y0: number, x1: number, y1: number, ch: number, c: number): number {
+function boxMean(t: Float64Array | Int32Array, w: number, x0: number, y0: number, x1: number, y1: number, ch: number, c: number): number {
   const W1 = w + 1;
   const v = t[(y1 * W1 + x1) * ch + c]! - t[(y0 * W1 + x1) * ch + c]! - t[(y1 * W1 + x0) * ch + c]! + t[(y0 * W1 + x0) * ch + c]!;
   return v / ((x1 - x0) * (y1 - y0));
