@@ -29,11 +29,14 @@ function rowWalk(side: Side, w: number, h: number, y: number): [number, number] 
   }
 }
 
-/** Copies `p` into the view where `side`'s band lies on the left. */
-export function toView(p: Raster, side: Side): Raster {
+/**
+ * Copies `p` into the view where `side`'s band lies on the left; `shared` puts the copy in a
+ * SharedArrayBuffer, so posting it to the refinement workers shares it instead of copying it.
+ */
+export function toView(p: Raster, side: Side, shared = false): Raster {
   const { width: vw, height: vh } = viewSize(side, p.width, p.height);
   const ch = p.ch;
-  const out = new Uint8Array(vw * vh * ch);
+  const out = shared ? new Uint8Array(new SharedArrayBuffer(vw * vh * ch)) : new Uint8Array(vw * vh * ch);
   if (side === 'left') out.set(p.data);
   else walkRows(side, p.width, p.height, vw, vh, ch, out, p.data, true);
   return { width: vw, height: vh, ch, data: out };
