@@ -143,6 +143,12 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
     const sides = phase.filter((s) => bandSpec(s, known, W, H).bw > 0);
     if (sides.length === 0) continue;
     const works: SideWork[] = [];
+    // Each side's refinement is handed to the workers as soon as it is quilted, so they refine one
+    // band while this thread quilts the next (and colours the first while they refine the last).
+    const pending: Promise<Uint8Array[]>[] = [];
+    const spans: Span[][] = [];
+    const per = Math.max(1, Math.round(opts.parts / sides.length));
+    const margin = effort.patchR * 2 * (1 << (effort.levels - 1)) + 8;
     for (const side of sides) {
       opts.check();
       const band = bandSpec(side, known, W, H);
@@ -158,43 +164,57 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
       const sources = srcs.map((s) => ({ width: s.img.width, height: s.img.height, data: s.img.data, known: s.known, gen: s.gen }));
       // Zoned: the band outside the zone is held like the known pixels (but stays a non-source).
       const editFixed = zoned ? zoneFixed(fv, refineZone(view.width, view.height, band.bw, band.r0, band.r1, joins)) : fv;
-      works.push({ side, view, fixed: fv, editFixed, band, sources, writeCols: Math.min(view.width, band.bw + 32) });
+      const w: SideWork = { side, view, fixed: fv, editFixed, band, sources, writeCols: Math.min(view.width, band.bw + 32) };
+      works.push(w);
+      if (!effort.refine) continue;
+      const wi = works.length - 1;
+      const jobs: RefineJob[] = [];
+      const sideSpans: Span[] = [];
+      const { r0, r1, bw } = band;
+      for (let i = 0; i < per; i++) {
+        const ya = r0 + Math.floor((i * (r1 - r0)) / per);
+        const yb = r0 + Math.floor(((i + 1) * (r1 - r0)) / per);
+        const cy0 = Math.max(r0, ya - margin);
+        const cy1 = Math.min(r1, yb + margin);
+        const cw = Math.min(view.width, bw + 2 * effort.patchR + 2 + margin);
+        const crop = { x0: 0, y0: cy0, x1: cw, y1: cy1 };
+        // No across-band penalty here (unlike quilting): over chained zoom-outs it kept the
+        // refinement on the previous steps' fill, which grew dark blobs in skies.
+        jobs.push(makeJob(view, editFixed, crop, sources, 'rows', effort, subSeed(seed, 2, pi, wi, i)));
+        sideSpans.push({ ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
+      }
+      const p = opts.run(jobs);
+      // Awaited below, in order; a rejection before then must not count as unhandled.
+      p.catch(() => {});
+      pending.push(p);
+      spans.push(sideSpans);
     }
     opts.check();
-    if (effort.refine) {
-      const per = Math.max(1, Math.round(opts.parts / works.length));
-      const jobs: RefineJob[] = [];
-      const spans: { w: SideWork; ya: number; yb: number; cx0: number; cy0: number; cw: number; ch: number }[] = [];
-      const margin = effort.patchR * 2 * (1 << (effort.levels - 1)) + 8;
-      for (const [wi, w] of works.entries()) {
-        const { r0, r1, bw } = w.band;
-        for (let i = 0; i < per; i++) {
-          const ya = r0 + Math.floor((i * (r1 - r0)) / per);
-          const yb = r0 + Math.floor(((i + 1) * (r1 - r0)) / per);
-          const cy0 = Math.max(r0, ya - margin);
-          const cy1 = Math.min(r1, yb + margin);
-          const cw = Math.min(w.view.width, bw + 2 * effort.patchR + 2 + margin);
-          const crop = { x0: 0, y0: cy0, x1: cw, y1: cy1 };
-          // No across-band penalty here (unlike quilting): over chained zoom-outs it kept the
-          // refinement on the previous steps' fill, which grew dark blobs in skies.
-          jobs.push(makeJob(w.view, w.editFixed, crop, w.sources, 'rows', effort, subSeed(seed, 2, pi, wi, i)));
-          spans.push({ w, ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
-        }
+    for (const [wi, w] of works.entries()) {
+      if (effort.refine) {
+        const results = await pending[wi]!;
+        opts.check();
+        results.forEach((res, j) => {
+          const s = spans[wi]![j]!;
+          pasteCrop(w.view, w.editFixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, w.band.bw);
+        });
       }
-      const results = await opts.run(jobs);
-      opts.check();
-      results.forEach((res, j) => {
-        const s = spans[j]!;
-        pasteCrop(s.w.view, s.w.editFixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, s.w.band.bw);
-      });
-    }
-    for (const w of works) {
       limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
       matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
       if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, undefined, !opts.legacy);
       writeBack(w.view, w.side, img, w.writeCols);
     }
   }
+}
+
+/** Where a refinement job's crop lies in its view, and which of its rows it owns. */
+interface Span {
+  ya: number;
+  yb: number;
+  cx0: number;
+  cy0: number;
+  cw: number;
+  ch: number;
 }
 
 async function fillGeneric(img: Raster, hole: Uint8Array, bounds: Rect, lib: LibEntry[], effort: Effort, seed: number, opts: FillOptions): Promise<void> {
