@@ -20,6 +20,7 @@ import type { UsedRegistry } from './quilt-reuse.js';
 import { prepareQuiltSources, quiltFactor } from './quilt-sources.js';
 import { mulberry32, subSeed } from './rng.js';
 import { correctSeam } from '../seam-colour.js';
+import { cropPlane, makeJob, pasteCrop, shareBytes, zoneFixed } from './crop.js';
 
 /** Runs refinement jobs (possibly in parallel) and returns each job's refined crop. */
 export type JobRunner = (jobs: RefineJob[]) => Promise<Uint8Array[]>;
@@ -41,8 +42,6 @@ interface LibEntry {
   gen: Raster;
 }
 
-/** Max rows a band's refinement may borrow from above or below. */
-const MAX_SHIFT = 16;
 /** Top/bottom bands: cost of fetching a block from the far side of the frame (see BandSpec.acrossW). */
 const ACROSS_W = 1000;
 /** How many recent keyframes join the source library. */
@@ -126,6 +125,8 @@ interface SideWork {
   band: BandSpec;
   sources: RefineSource[];
   writeCols: number;
+  /** The refinement job runs the band's colour steps (so they are not run here). */
+  inJob: boolean;
 }
 
 function rectArea(r: Rect): number {
@@ -160,11 +161,13 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
       const sideIdx = pi * 2 + phase.indexOf(side);
       const joins: Rect[] = [];
       quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes }, joins);
-      seamMembrane(view, fv, band.bw, band.r0, band.r1, undefined, !opts.legacy);
+      // One job per band: the worker runs the band's colour steps too (band-job.ts), same bytes.
+      const inJob = effort.refine && per === 1;
+      if (!inJob) seamMembrane(view, fv, band.bw, band.r0, band.r1, undefined, !opts.legacy);
       const sources = srcs.map((s) => ({ width: s.img.width, height: s.img.height, data: s.img.data, known: s.known, gen: s.gen }));
       // Zoned: the band outside the zone is held like the known pixels (but stays a non-source).
       const editFixed = zoned ? zoneFixed(fv, refineZone(view.width, view.height, band.bw, band.r0, band.r1, joins)) : fv;
-      const w: SideWork = { side, view, fixed: fv, editFixed, band, sources, writeCols: Math.min(view.width, band.bw + 32) };
+      const w: SideWork = { side, view, fixed: fv, editFixed, band, sources, writeCols: Math.min(view.width, band.bw + 32), inJob };
       works.push(w);
       if (!effort.refine) continue;
       const wi = works.length - 1;
@@ -180,7 +183,8 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
         const crop = { x0: 0, y0: cy0, x1: cw, y1: cy1 };
         // No across-band penalty here (unlike quilting): over chained zoom-outs it kept the
         // refinement on the previous steps' fill, which grew dark blobs in skies.
-        jobs.push(makeJob(view, editFixed, crop, sources, 'rows', effort, subSeed(seed, 2, pi, wi, i)));
+        const job = makeJob(view, editFixed, crop, sources, 'rows', effort, subSeed(seed, 2, pi, wi, i));
+        jobs.push(inJob ? { ...job, band: { bw, short: !opts.legacy, known: cropPlane(fv, view.width, crop) } } : job);
         sideSpans.push({ ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
       }
       const p = opts.run(jobs);
@@ -196,12 +200,15 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
         opts.check();
         results.forEach((res, j) => {
           const s = spans[wi]![j]!;
-          pasteCrop(w.view, w.editFixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, w.band.bw);
+          // A job that ran the colour steps changed every band pixel, not only the refined ones.
+          pasteCrop(w.view, w.inJob ? w.fixed : w.editFixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, w.band.bw);
         });
       }
-      limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
-      matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
-      if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, undefined, !opts.legacy);
+      if (!w.inJob) {
+        limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
+        matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
+        if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, undefined, !opts.legacy);
+      }
       writeBack(w.view, w.side, img, w.writeCols);
     }
   }
@@ -240,47 +247,6 @@ async function fillGeneric(img: Raster, hole: Uint8Array, bounds: Rect, lib: Lib
     const { ya, yb, crop } = spans[j]!;
     pasteCrop(img, fixed, res, crop.x0, crop.y0, crop.x1 - crop.x0, crop.y1 - crop.y0, ya, yb, W);
   });
-}
-
-function makeJob(view: Raster, fixed: Uint8Array, c: Rect, sources: RefineSource[], axis: 'rows' | 'none', e: Effort, seed: number): RefineJob {
-  const w = c.x1 - c.x0;
-  const h = c.y1 - c.y0;
-  const image = new Uint8Array(w * h * 3);
-  const editable = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const so = ((c.y0 + y) * view.width + c.x0) * 3;
-    image.set(view.data.subarray(so, so + w * 3), y * w * 3);
-    for (let x = 0; x < w; x++) editable[y * w + x] = fixed[(c.y0 + y) * view.width + c.x0 + x] ? 0 : 1;
-  }
-  return { width: w, height: h, image, editable, ox: c.x0, oy: c.y0, sources, axis, maxShift: MAX_SHIFT, levels: e.levels, emIters: e.emIters, pmIters: e.pmIters, patchR: e.patchR, seed };
-}
-
-/** A copy of `a` in a SharedArrayBuffer: the refinement jobs then share it instead of each copying it. */
-function shareBytes(a: Uint8Array): Uint8Array {
-  const out = new Uint8Array(new SharedArrayBuffer(a.length));
-  out.set(a);
-  return out;
-}
-
-/** `fixed` plus every pixel outside the refine zone. */
-function zoneFixed(fixed: Uint8Array, zone: Uint8Array): Uint8Array {
-  const out = new Uint8Array(fixed.length);
-  for (let p = 0; p < out.length; p++) out[p] = fixed[p] || !zone[p] ? 1 : 0;
-  return out;
-}
-
-/** Copies a refined crop's editable pixels of rows [ya,yb) and columns < maxX back into the view. */
-function pasteCrop(view: Raster, fixed: Uint8Array, res: Uint8Array, cx0: number, cy0: number, cw: number, ch: number, ya: number, yb: number, maxX: number): void {
-  for (let y = Math.max(ya, cy0); y < Math.min(yb, cy0 + ch); y++) {
-    for (let x = cx0; x < Math.min(cx0 + cw, maxX); x++) {
-      const p = y * view.width + x;
-      if (fixed[p]) continue;
-      const q = ((y - cy0) * cw + (x - cx0)) * 3;
-      view.data[p * 3] = res[q]!;
-      view.data[p * 3 + 1] = res[q + 1]!;
-      view.data[p * 3 + 2] = res[q + 2]!;
-    }
-  }
 }
 
 /** Writes the first `cols` columns of a side's view back, leaving the other sides' work alone. */
