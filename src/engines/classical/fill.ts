@@ -17,7 +17,7 @@ import { fromView, toView, type Side } from './view.js';
 import { pushPullFill } from './pushpull.js';
 import { quiltLeftBand, type BandSpec } from './quilt.js';
 import type { UsedRegistry } from './quilt-reuse.js';
-import { prepareQuiltSources, quiltFactor } from './quilt-sources.js';
+import { prepareQuiltSources, quiltFactor, type QuiltScratch } from './quilt-sources.js';
 import { mulberry32, subSeed } from './rng.js';
 import { correctSeam } from '../seam-colour.js';
 import { cropPlane, makeJob, pasteCrop, shareBytes, zoneFixed } from './crop.js';
@@ -140,6 +140,7 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
   // Entry 1 is entry 0's mirror image (see library()).
   const registry: UsedRegistry = { rects: [], twin: lib.map((_, k) => (k === 0 ? 1 : k === 1 ? 0 : -1)) };
   const sizes = lib.map((e) => ({ width: e.img.width, height: e.img.height }));
+  const scratch: QuiltScratch = new Map();
   for (const [pi, phase] of phases.entries()) {
     const sides = phase.filter((s) => bandSpec(s, known, W, H).bw > 0);
     if (sides.length === 0) continue;
@@ -160,7 +161,7 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
       const f = quiltFactor(band.bw);
       const sideIdx = pi * 2 + phase.indexOf(side);
       const joins: Rect[] = [];
-      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes }, joins);
+      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f, scratch), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes }, joins);
       // One job per band: the worker runs the band's colour steps too (band-job.ts), same bytes.
       const inJob = effort.refine && per === 1;
       if (!inJob) seamMembrane(view, fv, band.bw, band.r0, band.r1, undefined, !opts.legacy);

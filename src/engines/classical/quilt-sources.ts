@@ -37,19 +37,40 @@ export function quiltFactor(bw: number): number {
   return bw >= 32 ? 4 : bw >= 12 ? 2 : 1;
 }
 
-/** Builds the search structures for one view's source library. */
-export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Array; gen?: Uint8Array }[], f: number): QuiltSource[] {
-  return list.map(({ img, known, gen }) => {
+/**
+ * Reused tables: the sides of a fill are quilted one after another and their views have the same
+ * number of pixels, so one set of tables serves all four instead of a new ~60 MB per source and side
+ * (1080×1920) waiting for the garbage collector.
+ */
+export type QuiltScratch = Map<string, Int32Array | Float64Array>;
+
+function take<T extends Int32Array | Float64Array>(scratch: QuiltScratch | undefined, key: string, make: (n: number) => T, n: number): T {
+  const have = scratch?.get(key);
+  if (have && have.length === n && have.constructor === make(0).constructor) return have.fill(0) as T;
+  const out = make(n);
+  scratch?.set(key, out);
+  return out;
+}
+
+/** Builds the search structures for one view's source library (reusing `scratch`'s tables when given). */
+export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Array; gen?: Uint8Array }[], f: number, scratch?: QuiltScratch): QuiltSource[] {
+  return list.map(({ img, known, gen }, k) => {
     let coarse = img;
     for (let s = f; s > 1; s >>= 1) coarse = halve(coarse);
     const w = img.width;
-    let rowLo = img.height, rowHi = -1;
-    for (let y = 0; y < img.height; y++) {
+    const h = img.height;
+    let rowLo = h, rowHi = -1;
+    for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) if (known[y * w + x]) { rowLo = Math.min(rowLo, y); rowHi = y; break; }
     }
-    const { csum, dsum } = statTables(img, known);
-    const gsum = gen?.some((v) => v !== 0) ? integral(gen, w, img.height) : null;
-    return { img, integ: integral(known, w, img.height), coarse, rowLo, rowHi, csum, dsum, gsum };
+    const n1 = (w + 1) * (h + 1);
+    const int32 = (n: number): Int32Array => new Int32Array(n);
+    const f64 = (n: number): Float64Array => new Float64Array(n);
+    const csum = w * h * 255 < 2 ** 31 ? take(scratch, `c${k}`, int32, n1 * 3) : take(scratch, `c${k}`, f64, n1 * 3);
+    const dsum = take(scratch, `d${k}`, f64, n1);
+    statTables(img, known, csum, dsum, take(scratch, 'lum', f64, w * h));
+    const gsum = gen?.some((v) => v !== 0) ? integral(gen, w, h, take(scratch, `g${k}`, int32, n1)) : null;
+    return { img, integ: integral(known, w, h, take(scratch, `i${k}`, int32, n1)), coarse, rowLo, rowHi, csum, dsum, gsum };
   });
 }
 
@@ -77,16 +98,13 @@ function detailAt(d: Uint8Array, known: Uint8Array | null, w: number, h: number,
 }
 
 /**
- * Summed-area tables of a source's colour and detail. The colour sums are integers, held in an
- * Int32Array when they fit (half the memory of Float64 at the same values: four 1080×1920 sources
- * per side held 200 MB of them); luma is computed once per pixel instead of five times.
+ * Fills the summed-area tables of a source's colour and detail (all zero on entry). The colour
+ * sums are integers, held in an Int32Array when they fit (half the memory of Float64 at the same
+ * values); luma is computed once per pixel instead of five times.
  */
-function statTables(img: Raster, known: Uint8Array): { csum: Float64Array | Int32Array; dsum: Float64Array } {
+function statTables(img: Raster, known: Uint8Array, csum: Int32Array | Float64Array, dsum: Float64Array, lum: Float64Array): void {
   const { width: w, height: h, data: d } = img;
   const W1 = w + 1;
-  const csum = w * h * 255 < 2 ** 31 ? new Int32Array(W1 * (h + 1) * 3) : new Float64Array(W1 * (h + 1) * 3);
-  const dsum = new Float64Array(W1 * (h + 1));
-  const lum = new Float64Array(w * h);
   for (let p = 0; p < w * h; p++) lum[p] = luma(d, p);
   for (let y = 0; y < h; y++) {
     let r0 = 0, r1 = 0, r2 = 0;
@@ -109,7 +127,6 @@ function statTables(img: Raster, known: Uint8Array): { csum: Float64Array | Int3
       dsum[o] = dsum[u]! + rd;
     }
   }
-  return { csum, dsum };
 }
 
 /** Mean of one channel of a summed-area table over a box. */
