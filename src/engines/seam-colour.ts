@@ -35,18 +35,21 @@ function boxSum(src: Float32Array, w: number, h: number, ch: number, r: number):
       }
     }
   }
-  for (let x = 0; x < w; x++) {
-    for (let c = 0; c < ch; c++) {
-      let s = 0;
-      for (let y = -r; y <= r; y++) if (y >= 0 && y < h) s += tmp[(y * w + x) * ch + c]!;
-      for (let y = 0; y < h; y++) {
-        out[(y * w + x) * ch + c] = s;
-        const add = y + r + 1;
-        const sub = y - r;
-        if (add < h) s += tmp[(add * w + x) * ch + c]!;
-        if (sub >= 0) s -= tmp[(sub * w + x) * ch + c]!;
-      }
-    }
+  // Vertical pass row by row (a running sum per column and channel, in the same order of additions
+  // as a column-by-column pass, so the sums are the same bits): column walks missed the cache.
+  const rowLen = w * ch;
+  const acc = new Float64Array(rowLen);
+  for (let y = 0; y <= Math.min(r, h - 1); y++) {
+    const o = y * rowLen;
+    for (let i = 0; i < rowLen; i++) acc[i]! += tmp[o + i]!;
+  }
+  for (let y = 0; y < h; y++) {
+    const o = y * rowLen;
+    for (let i = 0; i < rowLen; i++) out[o + i] = acc[i]!;
+    const add = y + r + 1;
+    const sub = y - r;
+    if (add < h) for (let i = 0, a = add * rowLen; i < rowLen; i++) acc[i]! += tmp[a + i]!;
+    if (sub >= 0) for (let i = 0, b = sub * rowLen; i < rowLen; i++) acc[i]! -= tmp[b + i]!;
   }
   return out;
 }
@@ -55,22 +58,10 @@ function boxSum(src: Float32Array, w: number, h: number, ch: number, r: number):
 export function correctSeam(img: SeamImage, hole: Uint8Array, fade: number): void {
   const { width: w, height: h, data } = img;
   const n = w * h;
-  // Local means of the known and of the filled pixels, each over its own pixels only.
-  const kSum = new Float32Array(n * 3);
-  const kCnt = new Float32Array(n);
-  const fSum = new Float32Array(n * 3);
-  const fCnt = new Float32Array(n);
-  for (let p = 0; p < n; p++) {
-    const sum = hole[p] ? fSum : kSum;
-    (hole[p] ? fCnt : kCnt)[p] = 1;
-    for (let c = 0; c < 3; c++) sum[p * 3 + c] = data[p * 3 + c]!;
-  }
-  const kS = boxSum(kSum, w, h, 3, LOCAL);
-  const kC = boxSum(kCnt, w, h, 1, LOCAL);
-  const fS = boxSum(fSum, w, h, 3, LOCAL);
-  const fC = boxSum(fCnt, w, h, 1, LOCAL);
-
-  // Seam samples: filled pixels touching a known one; offset = known mean − filled mean there.
+  // Seam samples: filled pixels touching a known one; offset = known mean − filled mean there, the
+  // means over a (2·LOCAL+1)² window, each over its own pixels only. The sums are integers, so
+  // summing each sample's window directly gives the same values as whole-frame box sums did
+  // (which held eight full-frame float planes: 200 MB at 1080×1920).
   const dist = new Int32Array(n).fill(-1);
   const nearest = new Int32Array(n).fill(-1);
   const queue = new Int32Array(n);
@@ -82,9 +73,20 @@ export function correctSeam(img: SeamImage, hole: Uint8Array, fade: number): voi
     const x = p % w;
     const y = (p - x) / w;
     const touches = (x > 0 && !hole[p - 1]) || (x < w - 1 && !hole[p + 1]) || (y > 0 && !hole[p - w]) || (y < h - 1 && !hole[p + w]);
-    if (!touches || kC[p]! === 0 || fC[p]! === 0) continue;
+    if (!touches) continue;
+    let k0 = 0, k1 = 0, k2 = 0, kc = 0, f0 = 0, f1 = 0, f2 = 0, fc = 0;
+    for (let v = Math.max(0, y - LOCAL); v <= Math.min(h - 1, y + LOCAL); v++) {
+      for (let u = Math.max(0, x - LOCAL); u <= Math.min(w - 1, x + LOCAL); u++) {
+        const q = v * w + u;
+        if (hole[q]) { f0 += data[q * 3]!; f1 += data[q * 3 + 1]!; f2 += data[q * 3 + 2]!; fc++; }
+        else { k0 += data[q * 3]!; k1 += data[q * 3 + 1]!; k2 += data[q * 3 + 2]!; kc++; }
+      }
+    }
+    if (kc === 0 || fc === 0) continue;
     isSample[p] = 1;
-    for (let c = 0; c < 3; c++) off[p * 3 + c] = kS[p * 3 + c]! / kC[p]! - fS[p * 3 + c]! / fC[p]!;
+    off[p * 3] = k0 / kc - f0 / fc;
+    off[p * 3 + 1] = k1 / kc - f1 / fc;
+    off[p * 3 + 2] = k2 / kc - f2 / fc;
     dist[p] = 0;
     nearest[p] = p;
     queue[qn++] = p;

@@ -17,9 +17,10 @@ import { fromView, toView, type Side } from './view.js';
 import { pushPullFill } from './pushpull.js';
 import { quiltLeftBand, type BandSpec } from './quilt.js';
 import type { UsedRegistry } from './quilt-reuse.js';
-import { prepareQuiltSources, quiltFactor } from './quilt-sources.js';
+import { prepareQuiltSources, quiltFactor, type QuiltScratch } from './quilt-sources.js';
 import { mulberry32, subSeed } from './rng.js';
 import { correctSeam } from '../seam-colour.js';
+import { cropPlane, makeJob, pasteCrop, shareBytes, zoneFixed } from './crop.js';
 
 /** Runs refinement jobs (possibly in parallel) and returns each job's refined crop. */
 export type JobRunner = (jobs: RefineJob[]) => Promise<Uint8Array[]>;
@@ -41,8 +42,6 @@ interface LibEntry {
   gen: Raster;
 }
 
-/** Max rows a band's refinement may borrow from above or below. */
-const MAX_SHIFT = 16;
 /** Top/bottom bands: cost of fetching a block from the far side of the frame (see BandSpec.acrossW). */
 const ACROSS_W = 1000;
 /** How many recent keyframes join the source library. */
@@ -126,6 +125,8 @@ interface SideWork {
   band: BandSpec;
   sources: RefineSource[];
   writeCols: number;
+  /** The refinement job runs the band's colour steps (so they are not run here). */
+  inJob: boolean;
 }
 
 function rectArea(r: Rect): number {
@@ -139,61 +140,89 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
   // Entry 1 is entry 0's mirror image (see library()).
   const registry: UsedRegistry = { rects: [], twin: lib.map((_, k) => (k === 0 ? 1 : k === 1 ? 0 : -1)) };
   const sizes = lib.map((e) => ({ width: e.img.width, height: e.img.height }));
+  const scratch: QuiltScratch = new Map();
   for (const [pi, phase] of phases.entries()) {
     const sides = phase.filter((s) => bandSpec(s, known, W, H).bw > 0);
     if (sides.length === 0) continue;
     const works: SideWork[] = [];
+    // Each side's refinement is handed to the workers as soon as it is quilted, so they refine one
+    // band while this thread quilts the next (and colours the first while they refine the last).
+    const pending: Promise<Uint8Array[]>[] = [];
+    const spans: Span[][] = [];
+    const per = Math.max(1, Math.round(opts.parts / sides.length));
+    const margin = effort.patchR * 2 * (1 << (effort.levels - 1)) + 8;
     for (const side of sides) {
       opts.check();
       const band = bandSpec(side, known, W, H);
       const view = toView(img, side);
       const fv = toView(fixedPlane, side).data;
-      const srcs = lib.map((e) => ({ img: toView(e.img, side), known: toView(e.known, side).data, gen: toView(e.gen, side).data }));
+      // Shared memory: each refinement job used to carry its own copy of these (40 MB a side at 1080×1920).
+      const srcs = lib.map((e) => ({ img: toView(e.img, side, true), known: toView(e.known, side, true).data, gen: toView(e.gen, side, true).data }));
       const f = quiltFactor(band.bw);
       const sideIdx = pi * 2 + phase.indexOf(side);
       const joins: Rect[] = [];
-      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes }, joins);
-      seamMembrane(view, fv, band.bw, band.r0, band.r1, undefined, !opts.legacy);
+      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f, scratch), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes }, joins);
+      // One job per band: the worker runs the band's colour steps too (band-job.ts), same bytes.
+      const inJob = effort.refine && per === 1;
+      if (!inJob) seamMembrane(view, fv, band.bw, band.r0, band.r1, undefined, !opts.legacy);
       const sources = srcs.map((s) => ({ width: s.img.width, height: s.img.height, data: s.img.data, known: s.known, gen: s.gen }));
       // Zoned: the band outside the zone is held like the known pixels (but stays a non-source).
       const editFixed = zoned ? zoneFixed(fv, refineZone(view.width, view.height, band.bw, band.r0, band.r1, joins)) : fv;
-      works.push({ side, view, fixed: fv, editFixed, band, sources, writeCols: Math.min(view.width, band.bw + 32) });
+      const w: SideWork = { side, view, fixed: fv, editFixed, band, sources, writeCols: Math.min(view.width, band.bw + 32), inJob };
+      works.push(w);
+      if (!effort.refine) continue;
+      const wi = works.length - 1;
+      const jobs: RefineJob[] = [];
+      const sideSpans: Span[] = [];
+      const { r0, r1, bw } = band;
+      for (let i = 0; i < per; i++) {
+        const ya = r0 + Math.floor((i * (r1 - r0)) / per);
+        const yb = r0 + Math.floor(((i + 1) * (r1 - r0)) / per);
+        const cy0 = Math.max(r0, ya - margin);
+        const cy1 = Math.min(r1, yb + margin);
+        const cw = Math.min(view.width, bw + 2 * effort.patchR + 2 + margin);
+        const crop = { x0: 0, y0: cy0, x1: cw, y1: cy1 };
+        // No across-band penalty here (unlike quilting): over chained zoom-outs it kept the
+        // refinement on the previous steps' fill, which grew dark blobs in skies.
+        const job = makeJob(view, editFixed, crop, sources, 'rows', effort, subSeed(seed, 2, pi, wi, i));
+        jobs.push(inJob ? { ...job, band: { bw, short: !opts.legacy, known: cropPlane(fv, view.width, crop) } } : job);
+        sideSpans.push({ ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
+      }
+      const p = opts.run(jobs);
+      // Awaited below, in order; a rejection before then must not count as unhandled.
+      p.catch(() => {});
+      pending.push(p);
+      spans.push(sideSpans);
     }
     opts.check();
-    if (effort.refine) {
-      const per = Math.max(1, Math.round(opts.parts / works.length));
-      const jobs: RefineJob[] = [];
-      const spans: { w: SideWork; ya: number; yb: number; cx0: number; cy0: number; cw: number; ch: number }[] = [];
-      const margin = effort.patchR * 2 * (1 << (effort.levels - 1)) + 8;
-      for (const [wi, w] of works.entries()) {
-        const { r0, r1, bw } = w.band;
-        for (let i = 0; i < per; i++) {
-          const ya = r0 + Math.floor((i * (r1 - r0)) / per);
-          const yb = r0 + Math.floor(((i + 1) * (r1 - r0)) / per);
-          const cy0 = Math.max(r0, ya - margin);
-          const cy1 = Math.min(r1, yb + margin);
-          const cw = Math.min(w.view.width, bw + 2 * effort.patchR + 2 + margin);
-          const crop = { x0: 0, y0: cy0, x1: cw, y1: cy1 };
-          // No across-band penalty here (unlike quilting): over chained zoom-outs it kept the
-          // refinement on the previous steps' fill, which grew dark blobs in skies.
-          jobs.push(makeJob(w.view, w.editFixed, crop, w.sources, 'rows', effort, subSeed(seed, 2, pi, wi, i)));
-          spans.push({ w, ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
-        }
+    for (const [wi, w] of works.entries()) {
+      if (effort.refine) {
+        const results = await pending[wi]!;
+        opts.check();
+        results.forEach((res, j) => {
+          const s = spans[wi]![j]!;
+          // A job that ran the colour steps changed every band pixel, not only the refined ones.
+          pasteCrop(w.view, w.inJob ? w.fixed : w.editFixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, w.band.bw);
+        });
       }
-      const results = await opts.run(jobs);
-      opts.check();
-      results.forEach((res, j) => {
-        const s = spans[j]!;
-        pasteCrop(s.w.view, s.w.editFixed, res, s.cx0, s.cy0, s.cw, s.ch, s.ya, s.yb, s.w.band.bw);
-      });
-    }
-    for (const w of works) {
-      limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
-      matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
-      if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, undefined, !opts.legacy);
+      if (!w.inJob) {
+        limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
+        matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
+        if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, undefined, !opts.legacy);
+      }
       writeBack(w.view, w.side, img, w.writeCols);
     }
   }
+}
+
+/** Where a refinement job's crop lies in its view, and which of its rows it owns. */
+interface Span {
+  ya: number;
+  yb: number;
+  cx0: number;
+  cy0: number;
+  cw: number;
+  ch: number;
 }
 
 async function fillGeneric(img: Raster, hole: Uint8Array, bounds: Rect, lib: LibEntry[], effort: Effort, seed: number, opts: FillOptions): Promise<void> {
@@ -202,7 +231,7 @@ async function fillGeneric(img: Raster, hole: Uint8Array, bounds: Rect, lib: Lib
   opts.check();
   const fixed = new Uint8Array(W * H);
   for (let i = 0; i < fixed.length; i++) fixed[i] = hole[i] ? 0 : 1;
-  const sources = lib.map((e) => ({ width: e.img.width, height: e.img.height, data: e.img.data, known: e.known.data, gen: e.gen.data }));
+  const sources = lib.map((e) => ({ width: e.img.width, height: e.img.height, data: shareBytes(e.img.data), known: shareBytes(e.known.data), gen: shareBytes(e.gen.data) }));
   const margin = effort.patchR * 2 * (1 << (effort.levels - 1)) + 8;
   const parts = Math.max(1, Math.min(opts.parts, Math.floor((bounds.y1 - bounds.y0) / 16) || 1));
   const jobs: RefineJob[] = [];
@@ -219,40 +248,6 @@ async function fillGeneric(img: Raster, hole: Uint8Array, bounds: Rect, lib: Lib
     const { ya, yb, crop } = spans[j]!;
     pasteCrop(img, fixed, res, crop.x0, crop.y0, crop.x1 - crop.x0, crop.y1 - crop.y0, ya, yb, W);
   });
-}
-
-function makeJob(view: Raster, fixed: Uint8Array, c: Rect, sources: RefineSource[], axis: 'rows' | 'none', e: Effort, seed: number): RefineJob {
-  const w = c.x1 - c.x0;
-  const h = c.y1 - c.y0;
-  const image = new Uint8Array(w * h * 3);
-  const editable = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const so = ((c.y0 + y) * view.width + c.x0) * 3;
-    image.set(view.data.subarray(so, so + w * 3), y * w * 3);
-    for (let x = 0; x < w; x++) editable[y * w + x] = fixed[(c.y0 + y) * view.width + c.x0 + x] ? 0 : 1;
-  }
-  return { width: w, height: h, image, editable, ox: c.x0, oy: c.y0, sources, axis, maxShift: MAX_SHIFT, levels: e.levels, emIters: e.emIters, pmIters: e.pmIters, patchR: e.patchR, seed };
-}
-
-/** `fixed` plus every pixel outside the refine zone. */
-function zoneFixed(fixed: Uint8Array, zone: Uint8Array): Uint8Array {
-  const out = new Uint8Array(fixed.length);
-  for (let p = 0; p < out.length; p++) out[p] = fixed[p] || !zone[p] ? 1 : 0;
-  return out;
-}
-
-/** Copies a refined crop's editable pixels of rows [ya,yb) and columns < maxX back into the view. */
-function pasteCrop(view: Raster, fixed: Uint8Array, res: Uint8Array, cx0: number, cy0: number, cw: number, ch: number, ya: number, yb: number, maxX: number): void {
-  for (let y = Math.max(ya, cy0); y < Math.min(yb, cy0 + ch); y++) {
-    for (let x = cx0; x < Math.min(cx0 + cw, maxX); x++) {
-      const p = y * view.width + x;
-      if (fixed[p]) continue;
-      const q = ((y - cy0) * cw + (x - cx0)) * 3;
-      view.data[p * 3] = res[q]!;
-      view.data[p * 3 + 1] = res[q + 1]!;
-      view.data[p * 3 + 2] = res[q + 2]!;
-    }
-  }
 }
 
 /** Writes the first `cols` columns of a side's view back, leaving the other sides' work alone. */

@@ -7,7 +7,7 @@ import { AbortError, EngineError, throwIfAborted } from '../../errors.js';
 import type { RawImage } from '../../image/raw.js';
 import type { EngineDefinition, OutpaintEngine, OutpaintTask } from '../types.js';
 import { classicalFill, type JobRunner } from './fill.js';
-import { refine } from './patchmatch.js';
+import { runJob } from './band-job.js';
 import { RefinePool } from './pool.js';
 
 export interface ClassicalOptions {
@@ -35,7 +35,7 @@ export function createClassicalEngine(options: ClassicalOptions = {}): OutpaintE
                 // Yield so an abort fired from a timer or event can be seen between jobs.
                 await new Promise((r) => setImmediate(r));
                 check();
-                out.push(refine(job, check));
+                out.push(runJob(job, check));
               }
               return out;
             }

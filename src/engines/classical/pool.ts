@@ -1,6 +1,7 @@
 /**
- * A small lazily-started pool of refinement workers. Cancelling terminates the busy workers
- * (PatchMatch loops don't yield), and fresh ones are started on the next run.
+ * A small lazily-started pool of refinement workers with one queue shared by every run, so a fill
+ * can hand over one band's jobs while it still quilts the next band. Cancelling terminates the busy
+ * workers of that run (PatchMatch loops don't yield), and fresh ones are started on the next run.
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../threads/start-worker.js';
@@ -12,68 +13,57 @@ interface Slot {
   busy: boolean;
 }
 
+/** One run's bookkeeping: its results so far and how it ends. */
+interface Run {
+  results: Uint8Array[];
+  left: number;
+  finished: boolean;
+  active: Set<Slot>;
+  finish: (err?: Error) => void;
+}
+
+interface Queued {
+  run: Run;
+  index: number;
+  job: RefineJob;
+}
+
 export class RefinePool {
   private readonly slots: Slot[] = [];
+  private readonly queue: Queued[] = [];
   private nextId = 1;
 
   constructor(private readonly size: number) {}
 
-  /** Runs the jobs on up to `size` workers; rejects with AbortError as soon as `signal` fires. */
+  /** Runs the jobs on up to `size` workers (after jobs queued earlier); rejects with AbortError as soon as `signal` fires. */
   run(jobs: readonly RefineJob[], signal?: AbortSignal): Promise<Uint8Array[]> {
     if (signal?.aborted) return Promise.reject(new AbortError());
     return new Promise((resolve, reject) => {
-      const results: Uint8Array[] = new Array<Uint8Array>(jobs.length);
-      let next = 0;
-      let done = 0;
-      let finished = false;
-      const active = new Set<Slot>();
-      const finish = (err?: Error): void => {
-        if (finished) return;
-        finished = true;
-        signal?.removeEventListener('abort', onAbort);
-        if (err) {
-          // A worker still busy on a job we no longer want is killed rather than waited for.
-          for (const s of active) this.discard(s);
-          reject(err);
-        } else resolve(results);
+      const run: Run = {
+        results: new Array<Uint8Array>(jobs.length),
+        left: jobs.length,
+        finished: false,
+        active: new Set(),
+        finish: (err?: Error): void => {
+          if (run.finished) return;
+          run.finished = true;
+          signal?.removeEventListener('abort', onAbort);
+          if (err) {
+            // Jobs not started are dropped; a worker still busy on one we no longer want is killed.
+            for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]!.run === run) this.queue.splice(i, 1);
+            for (const s of run.active) this.discard(s);
+            run.active.clear();
+            reject(err);
+            // Other runs' queued jobs get the workers started in place of the killed ones.
+            this.pump();
+          } else resolve(run.results);
+        },
       };
-      const onAbort = (): void => finish(new AbortError());
+      const onAbort = (): void => run.finish(new AbortError());
       signal?.addEventListener('abort', onAbort, { once: true });
-      const pump = (): void => {
-        while (!finished && next < jobs.length) {
-          const slot = this.idleSlot();
-          if (!slot) return;
-          const index = next++;
-          const id = this.nextId++;
-          slot.busy = true;
-          active.add(slot);
-          const onMessage = (msg: { id: number; data?: Uint8Array; error?: string }): void => {
-            if (msg.id !== id) return;
-            cleanup();
-            slot.busy = false;
-            active.delete(slot);
-            if (msg.error !== undefined || !msg.data) return finish(new Error(`classical worker failed: ${msg.error ?? 'no data'}`));
-            results[index] = msg.data;
-            if (++done === jobs.length) finish();
-            else pump();
-          };
-          const onError = (err: Error): void => {
-            cleanup();
-            active.delete(slot);
-            this.discard(slot);
-            finish(err);
-          };
-          const cleanup = (): void => {
-            slot.worker.off('message', onMessage);
-            slot.worker.off('error', onError);
-          };
-          slot.worker.on('message', onMessage);
-          slot.worker.on('error', onError);
-          slot.worker.postMessage({ id, job: jobs[index] });
-        }
-      };
-      if (jobs.length === 0) finish();
-      else pump();
+      if (jobs.length === 0) return run.finish();
+      jobs.forEach((job, index) => this.queue.push({ run, index, job }));
+      this.pump();
     });
   }
 
@@ -81,6 +71,44 @@ export class RefinePool {
   async close(): Promise<void> {
     const all = this.slots.splice(0);
     await Promise.all(all.map((s) => s.worker.terminate()));
+  }
+
+  /** Starts queued jobs on idle workers, oldest first. */
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const slot = this.idleSlot();
+      if (!slot) return;
+      const { run, index, job } = this.queue.shift()!;
+      const id = this.nextId++;
+      slot.busy = true;
+      run.active.add(slot);
+      const onMessage = (msg: { id: number; data?: Uint8Array; error?: string }): void => {
+        if (msg.id !== id) return;
+        cleanup();
+        slot.busy = false;
+        run.active.delete(slot);
+        if (msg.error !== undefined || !msg.data) run.finish(new Error(`classical worker failed: ${msg.error ?? 'no data'}`));
+        else {
+          run.results[index] = msg.data;
+          if (--run.left === 0) run.finish();
+        }
+        this.pump();
+      };
+      const onError = (err: Error): void => {
+        cleanup();
+        run.active.delete(slot);
+        this.discard(slot);
+        run.finish(err);
+        this.pump();
+      };
+      const cleanup = (): void => {
+        slot.worker.off('message', onMessage);
+        slot.worker.off('error', onError);
+      };
+      slot.worker.on('message', onMessage);
+      slot.worker.on('error', onError);
+      slot.worker.postMessage({ id, job });
+    }
   }
 
   private idleSlot(): Slot | undefined {

@@ -14,7 +14,7 @@ export interface QuiltSource {
   rowLo: number;
   rowHi: number;
   /** Summed-area tables, (w+1)×(h+1): RGB (interleaved) and detail (|Laplacian| of luma, 0 where not all known). */
-  csum: Float64Array;
+  csum: Float64Array | Int32Array;
   dsum: Float64Array;
   /** Summed-area table of the generated plane (pixels earlier steps made), or null when none is. */
   gsum: Int32Array | null;
@@ -37,19 +37,40 @@ export function quiltFactor(bw: number): number {
   return bw >= 32 ? 4 : bw >= 12 ? 2 : 1;
 }
 
-/** Builds the search structures for one view's source library. */
-export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Array; gen?: Uint8Array }[], f: number): QuiltSource[] {
-  return list.map(({ img, known, gen }) => {
+/**
+ * Reused tables: the sides of a fill are quilted one after another and their views have the same
+ * number of pixels, so one set of tables serves all four instead of a new ~60 MB per source and side
+ * (1080×1920) waiting for the garbage collector.
+ */
+export type QuiltScratch = Map<string, Int32Array | Float64Array>;
+
+function take<T extends Int32Array | Float64Array>(scratch: QuiltScratch | undefined, key: string, make: (n: number) => T, n: number): T {
+  const have = scratch?.get(key);
+  if (have && have.length === n && have.constructor === make(0).constructor) return have.fill(0) as T;
+  const out = make(n);
+  scratch?.set(key, out);
+  return out;
+}
+
+/** Builds the search structures for one view's source library (reusing `scratch`'s tables when given). */
+export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Array; gen?: Uint8Array }[], f: number, scratch?: QuiltScratch): QuiltSource[] {
+  return list.map(({ img, known, gen }, k) => {
     let coarse = img;
     for (let s = f; s > 1; s >>= 1) coarse = halve(coarse);
     const w = img.width;
-    let rowLo = img.height, rowHi = -1;
-    for (let y = 0; y < img.height; y++) {
+    const h = img.height;
+    let rowLo = h, rowHi = -1;
+    for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) if (known[y * w + x]) { rowLo = Math.min(rowLo, y); rowHi = y; break; }
     }
-    const { csum, dsum } = statTables(img, known);
-    const gsum = gen?.some((v) => v !== 0) ? integral(gen, w, img.height) : null;
-    return { img, integ: integral(known, w, img.height), coarse, rowLo, rowHi, csum, dsum, gsum };
+    const n1 = (w + 1) * (h + 1);
+    const int32 = (n: number): Int32Array => new Int32Array(n);
+    const f64 = (n: number): Float64Array => new Float64Array(n);
+    const csum = w * h * 255 < 2 ** 31 ? take(scratch, `c${k}`, int32, n1 * 3) : take(scratch, `c${k}`, f64, n1 * 3);
+    const dsum = take(scratch, `d${k}`, f64, n1);
+    statTables(img, known, csum, dsum, take(scratch, 'lum', f64, w * h));
+    const gsum = gen?.some((v) => v !== 0) ? integral(gen, w, h, take(scratch, `g${k}`, int32, n1)) : null;
+    return { img, integ: integral(known, w, h, take(scratch, `i${k}`, int32, n1)), coarse, rowLo, rowHi, csum, dsum, gsum };
   });
 }
 
@@ -76,33 +97,40 @@ function detailAt(d: Uint8Array, known: Uint8Array | null, w: number, h: number,
   return Math.abs(4 * luma(d, p) - luma(d, p - 1) - luma(d, p + 1) - luma(d, p - w) - luma(d, p + w));
 }
 
-/** Summed-area tables of a source's colour and detail. */
-function statTables(img: Raster, known: Uint8Array): { csum: Float64Array; dsum: Float64Array } {
+/**
+ * Fills the summed-area tables of a source's colour and detail (all zero on entry). The colour
+ * sums are integers, held in an Int32Array when they fit (half the memory of Float64 at the same
+ * values); luma is computed once per pixel instead of five times.
+ */
+function statTables(img: Raster, known: Uint8Array, csum: Int32Array | Float64Array, dsum: Float64Array, lum: Float64Array): void {
   const { width: w, height: h, data: d } = img;
   const W1 = w + 1;
-  const csum = new Float64Array(W1 * (h + 1) * 3);
-  const dsum = new Float64Array(W1 * (h + 1));
-  const row = [0, 0, 0];
+  for (let p = 0; p < w * h; p++) lum[p] = luma(d, p);
   for (let y = 0; y < h; y++) {
-    row[0] = row[1] = row[2] = 0;
+    let r0 = 0, r1 = 0, r2 = 0;
     let rd = 0;
+    const inner = y >= 1 && y < h - 1;
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
       const o = ((y + 1) * W1 + x + 1);
       const u = (y * W1 + x + 1);
-      for (let c = 0; c < 3; c++) {
-        row[c]! += d[p * 3 + c]!;
-        csum[o * 3 + c] = csum[u * 3 + c]! + row[c]!;
+      r0 += d[p * 3]!;
+      r1 += d[p * 3 + 1]!;
+      r2 += d[p * 3 + 2]!;
+      csum[o * 3] = csum[u * 3]! + r0;
+      csum[o * 3 + 1] = csum[u * 3 + 1]! + r1;
+      csum[o * 3 + 2] = csum[u * 3 + 2]! + r2;
+      // detailAt's value, from the luma plane (same expression, same bits).
+      if (inner && x >= 1 && x < w - 1 && known[p] && known[p - 1] && known[p + 1] && known[p - w] && known[p + w]) {
+        rd += Math.abs(4 * lum[p]! - lum[p - 1]! - lum[p + 1]! - lum[p - w]! - lum[p + w]!);
       }
-      rd += detailAt(d, known, w, h, x, y);
       dsum[o] = dsum[u]! + rd;
     }
   }
-  return { csum, dsum };
 }
 
 /** Mean of one channel of a summed-area table over a box. */
-function boxMean(t: Float64Array, w: number, x0: number, y0: number, x1: number, y1: number, ch: number, c: number): number {
+function boxMean(t: Float64Array | Int32Array, w: number, x0: number, y0: number, x1: number, y1: number, ch: number, c: number): number {
   const W1 = w + 1;
   const v = t[(y1 * W1 + x1) * ch + c]! - t[(y0 * W1 + x1) * ch + c]! - t[(y1 * W1 + x0) * ch + c]! + t[(y0 * W1 + x0) * ch + c]!;
   return v / ((x1 - x0) * (y1 - y0));

@@ -56,9 +56,9 @@ export function halve(p: Raster, mode: 'mean' | 'all' | 'any' = 'mean'): Raster 
   return { width: w, height: h, ch, data: out };
 }
 
-/** Summed-area table of a 0/1 mask, (w+1)×(h+1), for O(1) "is this rectangle all known" tests. */
-export function integral(mask: Uint8Array, w: number, h: number): Int32Array {
-  const s = new Int32Array((w + 1) * (h + 1));
+/** Summed-area table of a 0/1 mask, (w+1)×(h+1), for O(1) "is this rectangle all known" tests; `into` is reused when its size fits. */
+export function integral(mask: Uint8Array, w: number, h: number, into?: Int32Array): Int32Array {
+  const s = into?.length === (w + 1) * (h + 1) ? into.fill(0) : new Int32Array((w + 1) * (h + 1));
   for (let y = 0; y < h; y++) {
     let row = 0;
     for (let x = 0; x < w; x++) {

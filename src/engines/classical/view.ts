@@ -12,48 +12,69 @@ export function viewSize(side: Side, w: number, h: number): { width: number; hei
   return side === 'left' || side === 'right' ? { width: w, height: h } : { width: h, height: w };
 }
 
-/** Index of the original pixel shown at view pixel (x, y). */
-function srcIndex(side: Side, w: number, h: number, x: number, y: number): number {
+/**
+ * Index of the first original pixel of view row y, and the step (in pixels) to the next one along
+ * the row: every side's view row is a straight walk through the original.
+ */
+function rowWalk(side: Side, w: number, h: number, y: number): [number, number] {
   switch (side) {
     case 'left':
-      return y * w + x;
+      return [y * w, 1];
     case 'right':
-      return y * w + (w - 1 - x);
+      return [y * w + w - 1, -1];
     case 'top':
-      return x * w + y;
+      return [y, w];
     case 'bottom':
-      return (h - 1 - x) * w + y;
+      return [(h - 1) * w + y, -w];
   }
 }
 
-/** Copies `p` into the view where `side`'s band lies on the left. */
-export function toView(p: Raster, side: Side): Raster {
+/**
+ * Copies `p` into the view where `side`'s band lies on the left; `shared` puts the copy in a
+ * SharedArrayBuffer, so posting it to the refinement workers shares it instead of copying it.
+ */
+export function toView(p: Raster, side: Side, shared = false): Raster {
   const { width: vw, height: vh } = viewSize(side, p.width, p.height);
   const ch = p.ch;
-  const out = new Uint8Array(vw * vh * ch);
+  const out = shared ? new Uint8Array(new SharedArrayBuffer(vw * vh * ch)) : new Uint8Array(vw * vh * ch);
   if (side === 'left') out.set(p.data);
-  else {
-    for (let y = 0, o = 0; y < vh; y++) {
-      for (let x = 0; x < vw; x++, o += ch) {
-        const s = srcIndex(side, p.width, p.height, x, y) * ch;
-        for (let c = 0; c < ch; c++) out[o + c] = p.data[s + c]!;
-      }
-    }
-  }
+  else walkRows(side, p.width, p.height, vw, vh, ch, out, p.data, true);
   return { width: vw, height: vh, ch, data: out };
 }
 
 /** Writes view `v` back into `p` (inverse of toView). */
 export function fromView(v: Raster, side: Side, p: Raster): void {
-  const ch = p.ch;
   if (side === 'left') {
     p.data.set(v.data);
     return;
   }
-  for (let y = 0, o = 0; y < v.height; y++) {
-    for (let x = 0; x < v.width; x++, o += ch) {
-      const s = srcIndex(side, p.width, p.height, x, y) * ch;
-      for (let c = 0; c < ch; c++) p.data[s + c] = v.data[o + c]!;
+  walkRows(side, p.width, p.height, v.width, v.height, p.ch, v.data, p.data, false);
+}
+
+/**
+ * Copies between a view (`view`) and its original (`orig`), row by row; `toV` says which way. One and
+ * three channels have unrolled loops (this copy ran for every library entry on every side).
+ */
+function walkRows(side: Side, w: number, h: number, vw: number, vh: number, ch: number, view: Uint8Array, orig: Uint8Array, toV: boolean): void {
+  for (let y = 0, o = 0; y < vh; y++) {
+    const [s0, step] = rowWalk(side, w, h, y);
+    if (ch === 3) {
+      for (let x = 0, s = s0 * 3; x < vw; x++, o += 3, s += step * 3) {
+        if (toV) { view[o] = orig[s]!; view[o + 1] = orig[s + 1]!; view[o + 2] = orig[s + 2]!; }
+        else { orig[s] = view[o]!; orig[s + 1] = view[o + 1]!; orig[s + 2] = view[o + 2]!; }
+      }
+    } else if (ch === 1) {
+      for (let x = 0, s = s0; x < vw; x++, o++, s += step) {
+        if (toV) view[o] = orig[s]!;
+        else orig[s] = view[o]!;
+      }
+    } else {
+      for (let x = 0, s = s0 * ch; x < vw; x++, o += ch, s += step * ch) {
+        for (let c = 0; c < ch; c++) {
+          if (toV) view[o + c] = orig[s + c]!;
+          else orig[s + c] = view[o + c]!;
+        }
+      }
     }
   }
 }

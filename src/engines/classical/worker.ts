@@ -1,6 +1,6 @@
-/** Worker entry: runs refinement jobs posted by the pool, one at a time. */
+/** Worker entry: runs refinement jobs (with their bands' colour steps) posted by the pool, one at a time. */
 import { parentPort } from 'node:worker_threads';
-import { refine } from './patchmatch.js';
+import { runJob } from './band-job.js';
 import type { RefineJob } from './refine-job.js';
 
 interface Request {
@@ -10,7 +10,7 @@ interface Request {
 
 parentPort?.on('message', (msg: Request) => {
   try {
-    const out = refine(msg.job);
+    const out = runJob(msg.job);
     parentPort?.postMessage({ id: msg.id, data: out }, [out.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort?.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });

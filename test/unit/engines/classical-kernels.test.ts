@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { seamMembrane } from '../../../src/engines/classical/membrane.js';
+import { fromView, toView, viewSize, type Side } from '../../../src/engines/classical/view.js';
+import type { Raster } from '../../../src/engines/classical/raster.js';
+
+/** A deterministic pseudo-random image. */
+function noise(w: number, h: number, ch: number, seed: number): Raster {
+  const data = new Uint8Array(w * h * ch);
+  let s = seed;
+  for (let i = 0; i < data.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    data[i] = s >>> 24;
+  }
+  return { width: w, height: h, ch, data };
+}
+
+/** The view's pixel (x, y) by definition: where each side's band lies on the left. */
+function naiveIndex(side: Side, w: number, h: number, x: number, y: number): number {
+  if (side === 'left') return y * w + x;
+  if (side === 'right') return y * w + (w - 1 - x);
+  if (side === 'top') return x * w + y;
+  return (h - 1 - x) * w + y;
+}
+
+/** The seam membrane's SOR written plainly (the loop before it was unrolled). */
+function naiveMembrane(work: Raster, fixed: Uint8Array, bw: number, r0: number, r1: number, iterations: number, bwMax: number): void {
+  const W = work.width;
+  const wd = work.data;
+  const n = r1 - r0;
+  const bwE = Math.min(bw, bwMax);
+  const off = new Float32Array(bwE * n * 3);
+  const d = new Float32Array(n * 3);
+  for (let y = r0; y < r1; y++) for (let c = 0; c < 3; c++) d[(y - r0) * 3 + c] = wd[(y * W + bw) * 3 + c]! - wd[(y * W + bw - 1) * 3 + c]!;
+  const lam = 1 / 256;
+  for (let it = 0; it < iterations; it++) {
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < bwE; i++) {
+        const o = (j * bwE + i) * 3;
+        for (let c = 0; c < 3; c++) {
+          let s = 0;
+          let k = 0;
+          s += i === 0 ? d[j * 3 + c]! : off[o - 3 + c]!;
+          k++;
+          if (i + 1 < bwE) { s += off[o + 3 + c]!; k++; }
+          if (j > 0) { s += off[o - bwE * 3 + c]!; k++; }
+          if (j + 1 < n) { s += off[o + bwE * 3 + c]!; k++; }
+          const v = off[o + c]!;
+          off[o + c] = v + 1.85 * (s / (k + lam) - v);
+        }
+      }
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < bwE; i++) {
+      const p = (r0 + j) * W + bw - 1 - i;
+      if (fixed[p]) continue;
+      for (let c = 0; c < 3; c++) {
+        const v = wd[p * 3 + c]! + off[(j * bwE + i) * 3 + c]!;
+        wd[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+      }
+    }
+  }
+}
+
+describe('classical engine kernels', () => {
+  it.each(['left', 'right', 'top', 'bottom'] as Side[])('toView/fromView (%s) follow the definition for 1 and 3 channels', (side) => {
+    for (const ch of [1, 3]) {
+      const p = noise(13, 7, ch, 5 + ch);
+      const v = toView(p, side);
+      expect({ width: v.width, height: v.height }).toEqual(viewSize(side, 13, 7));
+      for (let y = 0; y < v.height; y++) {
+        for (let x = 0; x < v.width; x++) {
+          const s = naiveIndex(side, 13, 7, x, y);
+          for (let c = 0; c < ch; c++) expect(v.data[(y * v.width + x) * ch + c]).toBe(p.data[s * ch + c]);
+        }
+      }
+      const back: Raster = { ...p, data: new Uint8Array(p.data.length) };
+      fromView(v, side, back);
+      expect(Buffer.from(back.data).equals(Buffer.from(p.data))).toBe(true);
+    }
+  });
+
+  it('seamMembrane gives the same bytes as the plain SOR loop', () => {
+    for (const [bw, short, cols] of [[40, false, 128], [90, true, 64]] as const) {
+      const a = noise(bw + 30, 50, 3, bw);
+      const fixed = new Uint8Array(a.width * a.height);
+      for (let y = 0; y < a.height; y++) for (let x = bw; x < a.width; x++) fixed[y * a.width + x] = 1;
+      fixed[10 * a.width + 3] = 1;
+      const b: Raster = { ...a, data: a.data.slice() };
+      seamMembrane(a, fixed, bw, 2, 47, 20, short);
+      naiveMembrane(b, fixed, bw, 2, 47, 20, cols);
+      expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
+      expect(Buffer.from(a.data).equals(Buffer.from(noise(bw + 30, 50, 3, bw).data))).toBe(false);
+    }
+  });
+});
