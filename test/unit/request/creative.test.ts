@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/errors.js';
 import { applyPreset } from '../../../src/request/presets.js';
 import { validateWalkRequest } from '../../../src/request/validate.js';
+import { messageOf } from '../../support/validation.js';
 
 const base = { image: 'in.png', walk_type: ['backward', 'backward'], fps: 30 };
 
-function messageOf(body: unknown): string {
-  try {
-    validateWalkRequest(body);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a validation error');
-}
 
 describe('creative request fields', () => {
   it('defaults to today’s walk: linear, no holds, fades, loop, audio, watermark, scale 1', () => {

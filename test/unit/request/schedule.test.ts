@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/errors.js';
 import { expandSchedule } from '../../../src/request/schedule.js';
 import { validateWalkRequest } from '../../../src/request/validate.js';
+import { messageOf } from '../../support/validation.js';
 
 const walk = ['backward', 'backward', 'left', 'backward', 'backward', 'up'];
 const base = { image: 'in.png', walk_type: walk };
 
-function messageOf(body: unknown): string {
-  try {
-    validateWalkRequest(body);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a validation error');
-}
 
 describe('expandSchedule', () => {
   it('holds each keyed value until the next key', () => {

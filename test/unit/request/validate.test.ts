@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/errors.js';
 import { getPreset, listPresets } from '../../../src/presets/shipped.js';
 import { applyPreset } from '../../../src/request/presets.js';
 import { validateWalkRequest } from '../../../src/request/validate.js';
+import { messageOf } from '../../support/validation.js';
 
 const base = { image: 'in.png', walk_type: ['left'] };
 
-function messageOf(body: unknown): string {
-  try {
-    validateWalkRequest(body);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a validation error');
-}
 
 describe('validateWalkRequest', () => {
   it('applies the documented defaults', () => {
