@@ -58,6 +58,7 @@ export function choose(work: Raster, sources: readonly QuiltSource[], g: Geo, ty
     }
   }
   const nCells = cells.length >> 1;
+  const n3 = nCells * 3 || 1;
   const st = stripStats(work, g.x1, ty, h);
   const maxDy0 = Math.max(8, Math.min(32, Math.round(h / 4)));
   const top: Cand[] = [];
@@ -81,14 +82,26 @@ export function choose(work: Raster, sources: readonly QuiltSource[], g: Geo, ty
           const sx = cx * f;
           const ax = sx - g.tx0;
           if (rectSum(src.integ, sW, sx, sy, sx + g.bwid, sy + h) !== g.bwid * h) continue;
+          const across = g.acrossW * ax * ax;
+          const reuse = reusePenalty(used, k, sx, sy, g.bwid, h);
+          const stat = statPenalty(src, st, sx, sy, g.cw, h);
+          const gen = genPenalty(src, sx, sy, g.cw, h);
+          // Once the top K is full, a candidate whose partial error already exceeds the K-th cost
+          // cannot enter it: stop summing (the bound carries a margin far above rounding, so the
+          // candidates kept, and their costs, are exactly those of the full sum).
+          const full = top.length === TOP_K;
+          const eLimit = full ? (top[TOP_K - 1]!.cost * (1 + 1e-9) + 1e-9 - (pen + across + reuse + stat + gen)) * n3 : Infinity;
+          if (eLimit < 0) continue;
           let e = 0;
           for (let n = 0, t = 0; n < nCells; n++, t += 3) {
             const o = ((cy + cells[2 * n + 1]!) * cW + cx + cells[2 * n]!) * 3;
             const d0 = cd[o]! - tvals[t]!, d1 = cd[o + 1]! - tvals[t + 1]!, d2 = cd[o + 2]! - tvals[t + 2]!;
             e += d0 * d0 + d1 * d1 + d2 * d2;
+            if ((n & 7) === 7 && e > eLimit) break;
           }
-          const cost = e / (nCells * 3 || 1) + pen + g.acrossW * ax * ax + reusePenalty(used, k, sx, sy, g.bwid, h) + statPenalty(src, st, sx, sy, g.cw, h) + genPenalty(src, sx, sy, g.cw, h);
-          if (top.length < TOP_K || cost < top[top.length - 1]!.cost) insertTop(top, { k, sx, sy, cost });
+          if (e > eLimit) continue;
+          const cost = e / n3 + pen + across + reuse + stat + gen;
+          if (!full || cost < top[TOP_K - 1]!.cost) insertTop(top, { k, sx, sy, cost });
         }
       }
     }
