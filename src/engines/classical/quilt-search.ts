@@ -89,7 +89,7 @@ export function choose(work: Raster, sources: readonly QuiltSource[], g: Geo, ty
           // Once the top K is full, a candidate whose partial error already exceeds the K-th cost
           // cannot enter it: stop summing (the bound carries a margin far above rounding, so the
           // candidates kept, and their costs, are exactly those of the full sum).
-          const full = top.length === TOP_K;
+          const full = top.length >= TOP_K;
           const eLimit = full ? (top[TOP_K - 1]!.cost * (1 + 1e-9) + 1e-9 - (pen + across + reuse + stat + gen)) * n3 : Infinity;
           if (eLimit < 0) continue;
           let e = 0;
