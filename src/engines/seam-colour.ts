@@ -18,40 +18,21 @@ const LOCAL = 3;
 /** Radius along the seam over which the offsets are averaged. */
 const ALONG = 10;
 
-/** Separable box sum with radius r (clamped at the edges) of a W×H float image of `ch` interleaved channels. */
-function boxSum(src: Float32Array, w: number, h: number, ch: number, r: number): Float32Array {
-  const tmp = new Float32Array(src.length);
-  const out = new Float32Array(src.length);
-  for (let y = 0; y < h; y++) {
-    for (let c = 0; c < ch; c++) {
-      let s = 0;
-      for (let x = -r; x <= r; x++) if (x >= 0 && x < w) s += src[(y * w + x) * ch + c]!;
-      for (let x = 0; x < w; x++) {
-        tmp[(y * w + x) * ch + c] = s;
-        const add = x + r + 1;
-        const sub = x - r;
-        if (add < w) s += src[(y * w + add) * ch + c]!;
-        if (sub >= 0) s -= src[(y * w + sub) * ch + c]!;
-      }
-    }
+/**
+ * The box sum with radius r (clamped at the edges) of channel c of a W×H float image of `ch`
+ * interleaved channels, at (x, y) only: each row's sum rounded to float32, then the rows summed and
+ * rounded again — what a separable pass over Float32Array planes stores, without the two
+ * whole-frame planes it needs (only seam samples are ever read).
+ */
+function boxSumAt(src: Float32Array, w: number, h: number, ch: number, r: number, x: number, y: number, c: number): number {
+  const u0 = Math.max(0, x - r), u1 = Math.min(w - 1, x + r);
+  let acc = 0;
+  for (let v = Math.max(0, y - r); v <= Math.min(h - 1, y + r); v++) {
+    let s = 0;
+    for (let u = u0, i = (v * w + u0) * ch + c; u <= u1; u++, i += ch) s += src[i]!;
+    acc += Math.fround(s);
   }
-  // Vertical pass row by row (a running sum per column and channel, in the same order of additions
-  // as a column-by-column pass, so the sums are the same bits): column walks missed the cache.
-  const rowLen = w * ch;
-  const acc = new Float64Array(rowLen);
-  for (let y = 0; y <= Math.min(r, h - 1); y++) {
-    const o = y * rowLen;
-    for (let i = 0; i < rowLen; i++) acc[i]! += tmp[o + i]!;
-  }
-  for (let y = 0; y < h; y++) {
-    const o = y * rowLen;
-    for (let i = 0; i < rowLen; i++) out[o + i] = acc[i]!;
-    const add = y + r + 1;
-    const sub = y - r;
-    if (add < h) for (let i = 0, a = add * rowLen; i < rowLen; i++) acc[i]! += tmp[a + i]!;
-    if (sub >= 0) for (let i = 0, b = sub * rowLen; i < rowLen; i++) acc[i]! -= tmp[b + i]!;
-  }
-  return out;
+  return Math.fround(acc);
 }
 
 /** Corrects the colour of the filled pixels (hole = 1) near the seam, in place; `fade` is the falloff length in px. */
@@ -93,8 +74,17 @@ export function correctSeam(img: SeamImage, hole: Uint8Array, fade: number): voi
   }
   if (qn === 0) return;
   // Smooth the offsets along the seam: a texture's own detail must not be mistaken for a step.
-  const oS = boxSum(off, w, h, 3, ALONG);
-  const oC = boxSum(isSample, w, h, 1, ALONG);
+  const oS = new Float32Array(qn * 3);
+  const oC = new Float32Array(qn);
+  const sampleIdx = new Int32Array(n).fill(-1);
+  for (let i = 0; i < qn; i++) {
+    const p = queue[i]!;
+    const x = p % w;
+    const y = (p - x) / w;
+    oC[i] = boxSumAt(isSample, w, h, 1, ALONG, x, y, 0);
+    for (let c = 0; c < 3; c++) oS[i * 3 + c] = boxSumAt(off, w, h, 3, ALONG, x, y, c);
+    sampleIdx[p] = i;
+  }
 
   // Breadth-first over the filled pixels, up to `fade` steps from the seam.
   for (let head = 0; head < qn; head++) {
@@ -116,11 +106,11 @@ export function correctSeam(img: SeamImage, hole: Uint8Array, fade: number): voi
   }
   for (let i = 0; i < qn; i++) {
     const p = queue[i]!;
-    const s = nearest[p]!;
+    const si = sampleIdx[nearest[p]!]!;
     const t = 1 - dist[p]! / fade;
     const weight = t * t * (3 - 2 * t);
     for (let c = 0; c < 3; c++) {
-      const v = data[p * 3 + c]! + (weight * oS[s * 3 + c]!) / oC[s]!;
+      const v = data[p * 3 + c]! + (weight * oS[si * 3 + c]!) / oC[si]!;
       data[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
     }
   }

@@ -120,7 +120,16 @@ export function choose(work: Raster, sources: readonly QuiltSource[], g: Geo, ty
         if (sx < 0 || sy < 0 || sx + g.bwid > src.img.width || sy + h > src.img.height) continue;
         if (rectSum(src.integ, src.img.width, sx, sy, sx + g.bwid, sy + h) !== g.bwid * h) continue;
         const dy = sy - Math.max(src.rowLo, Math.min(src.rowHi + 1 - h, ty));
-        const cost = fullCost(work, src.img, g, sx, sy, ty, h, hasTop) + SHIFT_W * dy * dy + g.acrossW * (sx - g.tx0) ** 2 + reusePenalty(used, c.k, sx, sy, g.bwid, h) + statPenalty(src, st, sx, sy, g.cw, h) + genPenalty(src, sx, sy, g.cw, h);
+        const shift = SHIFT_W * dy * dy;
+        const across = g.acrossW * (sx - g.tx0) ** 2;
+        const reuse = reusePenalty(used, c.k, sx, sy, g.bwid, h);
+        const stat = statPenalty(src, st, sx, sy, g.cw, h);
+        const gen = genPenalty(src, sx, sy, g.cw, h);
+        // As in the coarse search: a margin far above rounding, so only candidates that lose are cut short.
+        const limit = best ? best.cost * (1 + 1e-9) + 1e-9 - (shift + across + reuse + stat + gen) : Infinity;
+        const e = fullCost(work, src.img, g, sx, sy, ty, h, hasTop, limit);
+        if (e > limit) continue;
+        const cost = e + shift + across + reuse + stat + gen;
         if (!best || cost < best.cost) best = { k: c.k, sx, sy, cost };
       }
     }
@@ -141,15 +150,20 @@ function insertTop(top: Cand[], c: Cand): void {
   if (top.length > TOP_K) top.pop();
 }
 
-/** Mean squared error per channel over the known overlaps of a block placed from (sx, sy). */
-function fullCost(work: Raster, s: Raster, g: Geo, sx: number, sy: number, ty: number, h: number, hasTop: boolean): number {
+/** Mean squared error per channel over the known overlaps of a block placed from (sx, sy); Infinity once it must exceed `limit`. */
+function fullCost(work: Raster, s: Raster, g: Geo, sx: number, sy: number, ty: number, h: number, hasTop: boolean, limit: number): number {
   const W = work.width;
   const wd = work.data;
   const sd = s.data;
   const sW = s.width;
+  let all = 0;
+  for (let j = 0; j < h; j++) all += g.bwid - (hasTop && j < g.ovV ? 0 : g.cw);
+  const eLimit = limit * (all * 3 || 1);
+  if (eLimit < 0) return Infinity;
   let e = 0;
   let n = 0;
   for (let j = 0; j < h; j++) {
+    if (e > eLimit) return Infinity;
     const i0 = hasTop && j < g.ovV ? 0 : g.cw;
     let to = ((ty + j) * W + g.tx0 + i0) * 3;
     let so = ((sy + j) * sW + sx + i0) * 3;
