@@ -19,6 +19,7 @@ import { quiltLeftBand, type BandSpec } from './quilt.js';
 import type { UsedRegistry } from './quilt-reuse.js';
 import { prepareQuiltSources, quiltFactor, type QuiltScratch } from './quilt-sources.js';
 import { mulberry32, subSeed } from './rng.js';
+import { cropSourceMap, newSourceMap } from './source-map.js';
 import { correctSeam } from '../seam-colour.js';
 import { cropPlane, makeJob, pasteCrop, shareBytes, zoneFixed } from './crop.js';
 
@@ -161,7 +162,9 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
       const f = quiltFactor(band.bw);
       const sideIdx = pi * 2 + phase.indexOf(side);
       const joins: Rect[] = [];
-      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f, scratch), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes }, joins);
+      // Zoned fills start refinement from where quilting copied each pixel (source-map.ts).
+      const srcMap = zoned ? newSourceMap(Math.min(view.width, band.bw + 1), view.height) : undefined;
+      quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f, scratch), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes }, joins, srcMap);
       // One job per band: the worker runs the band's colour steps too (band-job.ts), same bytes.
       const inJob = effort.refine && per === 1;
       if (!inJob) seamMembrane(view, fv, band.bw, band.r0, band.r1, undefined, !opts.legacy);
@@ -184,7 +187,8 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
         const crop = { x0: 0, y0: cy0, x1: cw, y1: cy1 };
         // No across-band penalty here (unlike quilting): over chained zoom-outs it kept the
         // refinement on the previous steps' fill, which grew dark blobs in skies.
-        const job = makeJob(view, editFixed, crop, sources, 'rows', effort, subSeed(seed, 2, pi, wi, i));
+        const made = makeJob(view, editFixed, crop, sources, 'rows', effort, subSeed(seed, 2, pi, wi, i));
+        const job = srcMap ? { ...made, seedMap: cropSourceMap(srcMap, crop) } : made;
         jobs.push(inJob ? { ...job, band: { bw, short: !opts.legacy, known: cropPlane(fv, view.width, crop) } } : job);
         sideSpans.push({ ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
       }

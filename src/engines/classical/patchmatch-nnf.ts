@@ -93,11 +93,18 @@ function randomCand(nnf: Nnf, L: Level, job: RefineJob, r: number, c: number, cx
   tryCand(nnf, L, job, r, c, cx, cy, k, randInt(rng, r, s.w - r - 1), randInt(rng, lo, hi));
 }
 
-/** Seeds every target patch with a random valid source patch. */
+/** Seeds every target patch with where quilting copied it from (job.seedMap), else a random valid source patch. */
 export function initNnf(nnf: Nnf, L: Level, job: RefineJob, r: number, rng: Rng): void {
+  const m = job.seedMap;
+  const s = L.scale;
   for (const c of L.centres) {
     const cx = c % L.w;
     const cy = (c - cx) / L.w;
+    if (m && cx * s < m.w && cy * s < m.h) {
+      const i = cy * s * m.w + cx * s;
+      const k = m.k[i]!;
+      if (k >= 0) tryCand(nnf, L, job, r, c, cx, cy, k, Math.floor(m.x[i]! / s), Math.floor(m.y[i]! / s));
+    }
     for (let t = 0; t < 12 && nnf.k[c]! < 0; t++) randomCand(nnf, L, job, r, c, cx, cy, rng);
   }
 }

@@ -27,7 +27,8 @@ export function refine(job: RefineJob, check: () => void = () => {}): Uint8Array
       vote(L, nnf, r);
     } else initNnf(nnf, L, job, r, rng);
     for (let it = 0; it < job.emIters; it++) {
-      const pm = li === pyr.length - 1 && it === 0 ? job.pmIters + 2 : job.pmIters;
+      // A random start needs two extra passes to spread good matches; a start from quilting's sources does not.
+      const pm = li === pyr.length - 1 && it === 0 && !job.seedMap ? job.pmIters + 2 : job.pmIters;
       for (let k = 0; k < pm; k++) {
         check();
         patchMatchPass(nnf, L, job, r, rng, (k & 1) === 1);

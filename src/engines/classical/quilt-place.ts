@@ -5,9 +5,10 @@
 import { minErrorCut } from './cut.js';
 import type { Raster } from './raster.js';
 import type { Cand, Geo } from './quilt-search.js';
+import type { SourceMap } from './source-map.js';
 
-/** Copies block `c` into the band inside its cuts, adds its per-row colour offset into off/cnt, and returns the top cut (row per column; null without one). */
-export function place(work: Raster, fixed: Uint8Array, s: Raster, g: Geo, c: Cand, ty: number, h: number, hasTop: boolean, off: Float64Array, cnt: Float64Array): Int32Array | null {
+/** Copies block `c` into the band inside its cuts (noting each pixel's source in `map`), adds its per-row colour offset into off/cnt, and returns the top cut (row per column; null without one). */
+export function place(work: Raster, fixed: Uint8Array, s: Raster, g: Geo, c: Cand, ty: number, h: number, hasTop: boolean, off: Float64Array, cnt: Float64Array, map?: SourceMap): Int32Array | null {
   const W = work.width;
   const wd = work.data;
   const sd = s.data;
@@ -49,19 +50,26 @@ export function place(work: Raster, fixed: Uint8Array, s: Raster, g: Geo, c: Can
       wd[p * 3] = sd[b]!;
       wd[p * 3 + 1] = sd[b + 1]!;
       wd[p * 3 + 2] = sd[b + 2]!;
+      if (map && g.tx0 + i < map.w) {
+        const m = y * map.w + g.tx0 + i;
+        map.k[m] = c.k;
+        map.x[m] = c.sx + i;
+        map.y[m] = c.sy + j;
+      }
     }
   }
   return cutTop;
 }
 
-/** Last resort when no source block fits: reflect what lies right of the strip. */
-export function reflect(work: Raster, fixed: Uint8Array, tx0: number, x1: number, ty: number, h: number): void {
+/** Last resort when no source block fits: reflect what lies right of the strip (no source in `map`). */
+export function reflect(work: Raster, fixed: Uint8Array, tx0: number, x1: number, ty: number, h: number, map?: SourceMap): void {
   const W = work.width;
   const wd = work.data;
   for (let y = ty; y < ty + h; y++) {
     for (let x = tx0; x < x1; x++) {
       if (fixed[y * W + x]) continue;
       const xr = Math.min(W - 1, 2 * x1 - 1 - x);
+      if (map && x < map.w) map.k[y * map.w + x] = -1;
       for (let c = 0; c < 3; c++) wd[(y * W + x) * 3 + c] = wd[(y * W + xr) * 3 + c]!;
     }
   }

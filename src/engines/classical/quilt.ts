@@ -10,6 +10,7 @@ import { applyOffset, place, reflect } from './quilt-place.js';
 import { markUsed, registerCopy, usedSoFar, type Used, type UsedRegistry, type ViewMap } from './quilt-reuse.js';
 import { choose } from './quilt-search.js';
 import type { QuiltSource } from './quilt-sources.js';
+import type { SourceMap } from './source-map.js';
 
 /** The band to fill: columns [0,bw) of rows [r0,r1); `knownW` known columns lie right of it. */
 export interface BandSpec {
@@ -36,9 +37,9 @@ const MAX_COL_W = 256;
 /**
  * Fills the band in `work` in place; `fixed` marks original pixels that must never change. When
  * `joins` is given, the overlaps where blocks meet (where cuts lie) are added to it, so refinement
- * can be limited to them.
+ * can be limited to them; when `srcMap` is given, each copied pixel's source is noted in it.
  */
-export function quiltLeftBand(work: Raster, fixed: Uint8Array, band: BandSpec, sources: readonly QuiltSource[], f: number, rng: Rng, registry?: UsedRegistry, map?: ViewMap, joins?: Rect[]): void {
+export function quiltLeftBand(work: Raster, fixed: Uint8Array, band: BandSpec, sources: readonly QuiltSource[], f: number, rng: Rng, registry?: UsedRegistry, map?: ViewMap, joins?: Rect[], srcMap?: SourceMap): void {
   const W = work.width;
   const H = work.height;
   const { bw, r0, r1 } = band;
@@ -65,14 +66,14 @@ export function quiltLeftBand(work: Raster, fixed: Uint8Array, band: BandSpec, s
       const hasTop = ty > r0;
       const pick = choose(work, sources, geo, ty, h, hasTop, f, used, rng);
       if (pick) {
-        const cut = place(work, fixed, sources[pick.k]!.img, geo, pick, ty, h, hasTop, off, cnt);
+        const cut = place(work, fixed, sources[pick.k]!.img, geo, pick, ty, h, hasTop, off, cnt, srcMap);
         // The cut path against the block above is where the two blocks meet.
         if (cut && joins) cut.forEach((j, i) => joins.push({ x0: tx0 + i, y0: ty + j, x1: tx0 + i + 1, y1: ty + j + 1 }));
         const copied = { x0: pick.sx, y0: pick.sy, x1: pick.sx + geo.bwid, y1: pick.sy + h };
         markUsed(used, pick.k, copied, registry, map);
         registerCopy(pick.k, copied, registry, map);
       } else {
-        reflect(work, fixed, tx0, x1, ty, h);
+        reflect(work, fixed, tx0, x1, ty, h, srcMap);
         joins?.push({ x0: tx0, y0: ty, x1, y1: ty + h });
       }
       if (ty + h >= r1) break;

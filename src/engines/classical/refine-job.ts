@@ -1,4 +1,5 @@
 /** What one PatchMatch/EM refinement (patchmatch.ts) works on: plain data, so it can be posted to a worker. */
+import type { SourceMap } from './source-map.js';
 
 /** A source of patches: RGB pixels and which of them are genuine (known) content. */
 export interface RefineSource {
@@ -35,4 +36,6 @@ export interface RefineJob {
    * pixels (what those steps may not change; `editable` may be smaller: a zoned refinement).
    */
   band?: { bw: number; short: boolean; known: Uint8Array };
+  /** Where quilting copied the crop's pixels from (crop coordinates; sources' coordinates inside): the field starts there. */
+  seedMap?: SourceMap;
 }
