@@ -33,14 +33,18 @@ export function newNnf(L: Level): Nnf {
 /** Allowed source rows for a target row, clamped into the rows that have any valid patch. */
 function rowWindow(job: RefineJob, L: Level, s: Src, y: number): [number, number] {
   if (job.axis === 'none') return [s.minRow, s.maxRow];
-  const D = Math.max(1, Math.round(job.maxShift / L.scale));
-  const c = effRow(job, L, s, y);
+  const D = shiftAt(job, L);
+  const c = effRow(job, L, s, y, D);
   return [Math.max(s.minRow, c - D), Math.min(s.maxRow, c + D)];
 }
 
+/** The largest vertical shift, in this level's pixels. */
+function shiftAt(job: RefineJob, L: Level): number {
+  return Math.max(1, Math.round(job.maxShift / L.scale));
+}
+
 /** Target row in source terms; rows beyond the source's valid rows (corners) use the nearest valid ones. */
-function effRow(job: RefineJob, L: Level, s: Src, y: number): number {
-  const D = Math.max(1, Math.round(job.maxShift / L.scale));
+function effRow(job: RefineJob, L: Level, s: Src, y: number, D: number): number {
   const gy = y + Math.round(job.oy / L.scale);
   if (gy >= s.minRow && gy <= s.maxRow) return gy;
   return gy < s.minRow ? Math.min(s.maxRow, s.minRow + D) : Math.max(s.minRow, s.maxRow - D);
@@ -69,9 +73,11 @@ function tryCand(nnf: Nnf, L: Level, job: RefineJob, r: number, c: number, cx: n
   if (nnf.k[c] === k && nnf.x[c] === sx && nnf.y[c] === sy) return;
   let pen = s.gen && s.gen[sy * s.w + sx] ? GEN_W * (2 * r + 1) * (2 * r + 1) * 3 : 0;
   if (job.axis === 'rows') {
-    const [lo, hi] = rowWindow(job, L, s, cy);
-    if (sy < lo || sy > hi) return;
-    const dy = (sy - effRow(job, L, s, cy)) * L.scale;
+    // rowWindow's test, with the target row computed once.
+    const D = shiftAt(job, L);
+    const e = effRow(job, L, s, cy, D);
+    if (sy < Math.max(s.minRow, e - D) || sy > Math.min(s.maxRow, e + D)) return;
+    const dy = (sy - e) * L.scale;
     pen += SHIFT_W * dy * dy * (2 * r + 1) * (2 * r + 1) * 3;
   }
   const best = nnf.d[c]!;
