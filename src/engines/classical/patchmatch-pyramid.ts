@@ -65,17 +65,37 @@ function targetCentres(ed: Raster, r: number): Int32Array {
 
 function validCentres(img: Raster, known: Raster, r: number): Omit<Src, 'gen'> {
   const { width: w, height: h } = img;
-  const s = integral(known.data, w, h);
+  const kd = known.data;
+  // A centre is valid when its whole (2r+1)² patch is known: per row, how many of the 2r+1 pixels
+  // centred at x are known (a sliding count), then per column how many of the 2r+1 rows centred
+  // at y are full. Two passes of counters instead of a whole-source summed-area table.
+  const span = 2 * r + 1;
+  const full = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    let run = 0;
+    for (let x = 0; x < w; x++) {
+      run = kd[o + x] ? run + 1 : 0;
+      // run ≥ span at x: pixels [x − 2r, x] are known, so the centre x − r is full in this row.
+      if (run >= span) full[o + x - r] = 1;
+    }
+  }
   const valid = new Uint8Array(w * h);
-  const full = (2 * r + 1) * (2 * r + 1);
+  const cnt = new Uint16Array(w);
   let minRow = h, maxRow = -1;
-  for (let y = r; y < h - r; y++) {
-    for (let x = r; x < w - r; x++) {
-      if (rectSum(s, w, x - r, y - r, x + r + 1, y + r + 1) === full) {
-        valid[y * w + x] = 1;
-        if (y < minRow) minRow = y;
-        maxRow = y;
+  for (let y = 0; y < h; y++) {
+    const o = y * w;
+    let any = false;
+    for (let x = 0; x < w; x++) {
+      cnt[x] = full[o + x] ? cnt[x]! + 1 : 0;
+      if (cnt[x]! >= span) {
+        valid[o - r * w + x] = 1;
+        any = true;
       }
+    }
+    if (any) {
+      if (y - r < minRow) minRow = y - r;
+      maxRow = y - r;
     }
   }
   return { w, h, d: img.data, valid, minRow, maxRow };
