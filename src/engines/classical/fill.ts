@@ -11,6 +11,7 @@ import { binaryHole, planMask } from './maskplan.js';
 import type { RefineJob, RefineSource } from './refine-job.js';
 import { limitDetail, matchBandColour } from './lowfreq.js';
 import { seamMembrane } from './membrane.js';
+import { blendJoins } from './join-blend.js';
 import { refineZone, ZONED_ABOVE } from './refine-zone.js';
 import { mirrorX, type Raster } from './raster.js';
 import { fromView, toView, type Side } from './view.js';
@@ -169,6 +170,8 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
       // Zoned fills start refinement from where quilting copied each pixel (source-map.ts).
       const srcMap = zoned ? newSourceMap(Math.min(view.width, band.bw + 1), view.height) : undefined;
       quiltLeftBand(view, fv, band, prepareQuiltSources(srcs, f, scratch), f, mulberry32(subSeed(seed, 1, sideIdx)), registry, { side, sizes }, joins, srcMap);
+      // Unrefined block interiors keep the brightness their blocks brought: blend the cuts.
+      if (zoned) blendJoins(view, fv, joins, band.bw, band.r0, band.r1);
       // One job per band: the worker runs the band's colour steps too (band-job.ts), same bytes.
       const inJob = effort.refine && per === 1;
       if (!inJob) seamMembrane(view, fv, band.bw, band.r0, band.r1, undefined, !opts.legacy);
