@@ -35,6 +35,7 @@ function shiftRange(d: LayerDraw): { lo: number; hi: number } {
  */
 export class Compositor {
   private rgbKernel: RowKernel | null = null;
+  private released: WeakRef<RowKernel> | null = null;
   private readonly useWasm: boolean;
   private readonly planar: WasmPlanarKernel | null;
   private rgbScratch: Uint8Array | undefined;
@@ -50,18 +51,21 @@ export class Compositor {
     return this.useWasm ? 'wasm-simd' : 'js';
   }
 
-  /** The RGB kernel, made on first use (again after releaseRgb()). */
+  /** The RGB kernel, made on first use; after releaseRgb() the released one if it was not collected yet. */
   private get kernel(): RowKernel {
-    this.rgbKernel ??= this.useWasm ? new WasmKernel(this.opts.width, this.opts.height) : new JsKernel(this.opts.width);
+    this.rgbKernel ??= this.released?.deref() ?? (this.useWasm ? new WasmKernel(this.opts.width, this.opts.height) : new JsKernel(this.opts.width));
+    this.released = null;
     return this.rgbKernel;
   }
 
   /**
-   * Lets the RGB kernel's memory go until the next render(): the WebAssembly kernel widens each
-   * layer it draws to 16 bytes a pixel (≈ 85 MB at 1080×1920), which a walk needs only for the
-   * two RGB renders of each keyframe, not while the engine fills it. Same bytes when remade.
+   * Lets the garbage collector take the RGB kernel's memory until the next render(): the WebAssembly
+   * kernel widens each layer it draws to 16 bytes a pixel (≈ 85 MB at 1080×1920), which a walk needs
+   * only for the two RGB renders of each keyframe, not while the engine fills it. Until it is
+   * collected the next render() takes it back, so there is never more than one. Same bytes either way.
    */
   releaseRgb(): void {
+    if (this.rgbKernel) this.released = new WeakRef(this.rgbKernel);
     this.rgbKernel = null;
   }
 

@@ -8,8 +8,8 @@
  */
 import type { Raster } from './raster.js';
 
-/** Table rows kept (a power of two): a block's rows (≤ 161) and the search's reach either side. */
-const WINDOW_ROWS = 512;
+/** Table rows kept (a power of two): a block's rows (≤ 161) and the search's reach either side (±32 rows, ±64 when it widens). */
+const WINDOW_ROWS = 256;
 /** A whole table row is kept every this many rows, to restart from. */
 const CHECKPOINT_EVERY = 64;
 

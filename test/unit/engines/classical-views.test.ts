@@ -37,5 +37,14 @@ describe('library views without copies', () => {
     expect(a.data).not.toBe(plain.data);
     expect(sharedView(plain, 'left', hints, made)).toBe(a);
     expect(sharedView(photo, 'top', hints, new Map()).data).not.toBe(photo.data);
+    // Two masks with the same view on this side: one copy.
+    const sym = new Uint8Array(35);
+    for (let y = 1; y < 4; y++) sym.fill(1, y * 7 + 2, y * 7 + 5);
+    const m1: Raster = { width: 7, height: 5, ch: 1, data: sym };
+    const m2: Raster = { width: 7, height: 5, ch: 1, data: sym.slice() };
+    const side = new Map<Uint8Array, Raster>();
+    expect(sharedView(m2, 'top', hints, side)).toBe(sharedView(m1, 'top', hints, side));
+    m2.data[0] = 1;
+    expect(sharedView(m2, 'top', hints, new Map([[m1.data, sharedView(m1, 'top', hints, new Map())]])).data[0]).toBe(1);
   });
 });
