@@ -34,20 +34,39 @@ function shiftRange(d: LayerDraw): { lo: number; hi: number } {
  * allocates nothing per frame but the frame itself.
  */
 export class Compositor {
-  private readonly kernel: RowKernel;
+  private rgbKernel: RowKernel | null = null;
+  private released: WeakRef<RowKernel> | null = null;
+  private readonly useWasm: boolean;
   private readonly planar: WasmPlanarKernel | null;
   private rgbScratch: Uint8Array | undefined;
   private readonly scratch = new DrawScratch();
   constructor(private readonly opts: ComposeOptions) {
-    const useWasm = opts.kernel !== 'js' && wasmAvailable();
-    if (opts.kernel === 'wasm' && !useWasm) throw new Error('the WebAssembly SIMD resampler is not available; run npm run build:wasm');
-    this.kernel = useWasm ? new WasmKernel(opts.width, opts.height) : new JsKernel(opts.width);
-    this.planar = useWasm && opts.width % 2 === 0 && opts.height % 2 === 0 ? new WasmPlanarKernel(opts.width, opts.height) : null;
+    this.useWasm = opts.kernel !== 'js' && wasmAvailable();
+    if (opts.kernel === 'wasm' && !this.useWasm) throw new Error('the WebAssembly SIMD resampler is not available; run npm run build:wasm');
+    this.planar = this.useWasm && opts.width % 2 === 0 && opts.height % 2 === 0 ? new WasmPlanarKernel(opts.width, opts.height) : null;
   }
 
   /** Which resampling kernel runs: `wasm-simd` or `js`. */
   get kernelName(): string {
-    return this.kernel.name;
+    return this.useWasm ? 'wasm-simd' : 'js';
+  }
+
+  /** The RGB kernel, made on first use; after releaseRgb() the released one if it was not collected yet. */
+  private get kernel(): RowKernel {
+    this.rgbKernel ??= this.released?.deref() ?? (this.useWasm ? new WasmKernel(this.opts.width, this.opts.height) : new JsKernel(this.opts.width));
+    this.released = null;
+    return this.rgbKernel;
+  }
+
+  /**
+   * Lets the garbage collector take the RGB kernel's memory until the next render(): the WebAssembly
+   * kernel widens each layer it draws to 16 bytes a pixel (≈ 85 MB at 1080×1920), which a walk needs
+   * only for the two RGB renders of each keyframe, not while the engine fills it. Until it is
+   * collected the next render() takes it back, so there is never more than one. Same bytes either way.
+   */
+  releaseRgb(): void {
+    if (this.rgbKernel) this.released = new WeakRef(this.rgbKernel);
+    this.rgbKernel = null;
   }
 
   /** Draws the camera's view of `layers` into `frame` (width×height×3 RGB). */

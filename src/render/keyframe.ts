@@ -69,6 +69,8 @@ export async function buildKeyframe(
   const mask = unknownMask(step.to, layers.map((l) => l.viewport), plan.width, plan.height);
   if (maskArea(mask) === 0) return canvas;
   throwIfAborted(ctx.signal);
+  // The engine's working set is the walk's peak: the RGB kernel's widened layers need not sit under it.
+  ctx.compositor.releaseRgb();
   const result = await ctx.engine.outpaint(
     {
       image: canvas,

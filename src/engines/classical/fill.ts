@@ -8,13 +8,13 @@ import type { OutpaintTask } from '../types.js';
 import { effortFor, type Effort } from './effort.js';
 import type { Rect } from '../../walk/geometry.js';
 import { binaryHole, planMask } from './maskplan.js';
-import type { RefineJob, RefineSource } from './refine-job.js';
+import type { RefineJob } from './refine-job.js';
 import { limitDetail, matchBandColour } from './lowfreq.js';
 import { seamMembrane } from './membrane.js';
 import { blendJoins } from './join-blend.js';
 import { refineZone, ZONED_ABOVE } from './refine-zone.js';
 import { mirrorX, type Raster } from './raster.js';
-import { fromView, toView, type Side } from './view.js';
+import { fromView, sharedView, toView, type Side, type ViewHints } from './view.js';
 import { pushPullFill } from './pushpull.js';
 import { quiltLeftBand, type BandSpec } from './quilt.js';
 import type { UsedRegistry } from './quilt-reuse.js';
@@ -68,7 +68,7 @@ export async function classicalFill(task: OutpaintTask, opts: FillOptions): Prom
     // 1.26 / 1.43 / 1.21, colour within 0.8; the detail the averaging votes took off is the detail
     // bound's business, lowfreq.ts).
     if (plan.kind === 'rect') await fillRect(img, fixed, plan.known, lib, zoned ? { ...effort, emIters: Math.max(1, effort.emIters - 2) } : effort, seed, opts, zoned);
-    else await fillGeneric(img, hole, plan.hole, lib, effort, seed, opts);
+    else await fillGeneric(img, hole, plan.hole, lib.entries, effort, seed, opts);
     // Fade over about half the band, within reason: long enough to hide a step, short enough to keep the fill's own colours.
     correctSeam(img, hole, Math.max(12, Math.min(48, Math.round(task.overlap * 1.5))));
   } else if (plan.kind === 'empty') {
@@ -85,30 +85,57 @@ export async function classicalFill(task: OutpaintTask, opts: FillOptions): Prom
   return { width: W, height: H, channels: 3, data: img.data };
 }
 
-/** Source library: known pixels, their mirror, and the newest keyframes of the walk. */
-function library(img: Raster, fixed: Uint8Array, task: OutpaintTask): LibEntry[] {
+/** The source library, and what lets its views be shared instead of copied. */
+interface Library {
+  entries: LibEntry[];
+  /** Which views of the entries are entries themselves (see sharedView). */
+  hints: ViewHints;
+}
+
+/**
+ * Source library: known pixels, their mirror, and the newest keyframes of the walk. The photo's
+ * planes and their mirror images live in shared memory, so they are their own left views and each
+ * other's right views; all-known and all-photo planes are one uniform plane each.
+ */
+function library(img: Raster, fixed: Uint8Array, task: OutpaintTask): Library {
   const { width: W, height: H } = img;
-  const base: Raster = { ...img, data: img.data.slice() };
-  const known: Raster = { width: W, height: H, ch: 1, data: fixed.slice() };
-  const gen: Raster = { width: W, height: H, ch: 1, data: genPlane(task.generated, W * H, fixed) };
-  const lib: LibEntry[] = [{ img: base, known, gen }, { img: mirrorX(base), known: mirrorX(known), gen: mirrorX(gen) }];
+  const planes = new Map<string, Uint8Array>();
+  const uniform = (n: number, v: number): Uint8Array => {
+    const key = `${n}:${v}`;
+    let u = planes.get(key);
+    if (!u) planes.set(key, (u = new Uint8Array(new SharedArrayBuffer(n)).fill(v)));
+    return u;
+  };
+  const base: Raster = { ...img, data: shareBytes(img.data) };
+  const known: Raster = { width: W, height: H, ch: 1, data: shareBytes(fixed) };
+  const gen: Raster = { width: W, height: H, ch: 1, data: genPlane(task.generated, W * H, fixed, uniform) };
+  const first: LibEntry = { img: base, known, gen };
+  const mirror = (r: Raster): Raster => ([...planes.values()].includes(r.data) ? r : mirrorX(r, true));
+  const second: LibEntry = { img: mirror(base), known: mirror(known), gen: mirror(gen) };
+  const lib: LibEntry[] = [first, second];
   const history = task.history ?? [];
-  const first = Math.max(0, history.length - HISTORY_SOURCES);
-  for (let i = first; i < history.length; i++) {
+  const from = Math.max(0, history.length - HISTORY_SOURCES);
+  for (let i = from; i < history.length; i++) {
     const h = history[i]!;
     if (h.width < 16 || h.height < 16 || h.data.length !== h.width * h.height * 3) continue;
     const n = h.width * h.height;
-    lib.push({ img: { width: h.width, height: h.height, ch: 3, data: h.data }, known: { width: h.width, height: h.height, ch: 1, data: new Uint8Array(n).fill(1) }, gen: { width: h.width, height: h.height, ch: 1, data: genPlane(task.historyGenerated?.[i], n, null) } });
+    lib.push({ img: { width: h.width, height: h.height, ch: 3, data: h.data }, known: { width: h.width, height: h.height, ch: 1, data: uniform(n, 1) }, gen: { width: h.width, height: h.height, ch: 1, data: genPlane(task.historyGenerated?.[i], n, null, uniform) } });
   }
-  return lib;
+  const mirrors = new Map<Uint8Array, Raster>();
+  for (const k of ['img', 'known', 'gen'] as const) {
+    mirrors.set(first[k].data, second[k]);
+    mirrors.set(second[k].data, first[k]);
+  }
+  return { entries: lib, hints: { mirrors, uniform: new Set(planes.values()) } };
 }
 
-/** A 0/1 plane from an optional generated mask of n pixels (ignored when its size is wrong), only where known. */
-function genPlane(g: Uint8Array | undefined, n: number, known: Uint8Array | null): Uint8Array {
-  const out = new Uint8Array(n);
-  if (!g || g.length !== n) return out;
-  for (let p = 0; p < n; p++) out[p] = g[p] && (!known || known[p]) ? 1 : 0;
-  return out;
+/** A 0/1 plane (shared memory) from an optional generated mask of n pixels (ignored when its size is wrong), only where known; all 0 is `uniform`'s. */
+function genPlane(g: Uint8Array | undefined, n: number, known: Uint8Array | null, uniform: (n: number, v: number) => Uint8Array): Uint8Array {
+  if (!g || g.length !== n) return uniform(n, 0);
+  const out = new Uint8Array(new SharedArrayBuffer(n));
+  let any = 0;
+  for (let p = 0; p < n; p++) any |= out[p] = g[p] && (!known || known[p]) ? 1 : 0;
+  return any ? out : uniform(n, 0);
 }
 
 function bandSpec(side: Side, k: Rect, W: number, H: number): BandSpec {
@@ -131,7 +158,6 @@ interface SideWork {
   /** What refinement may not change: `fixed`, plus (zoned) the band outside its refine zone. */
   editFixed: Uint8Array;
   band: BandSpec;
-  sources: RefineSource[];
   writeCols: number;
   /** The refinement job runs the band's colour steps (so they are not run here). */
   inJob: boolean;
@@ -141,7 +167,7 @@ function rectArea(r: Rect): number {
   return Math.max(0, r.x1 - r.x0) * Math.max(0, r.y1 - r.y0);
 }
 
-async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEntry[], effort: Effort, seed: number, opts: FillOptions, zoned: boolean): Promise<void> {
+async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, { entries: lib, hints }: Library, effort: Effort, seed: number, opts: FillOptions, zoned: boolean): Promise<void> {
   const { width: W, height: H } = img;
   const fixedPlane: Raster = { width: W, height: H, ch: 1, data: fixed };
   const phases: Side[][] = [['left', 'right'], ['top', 'bottom']];
@@ -164,8 +190,10 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
       const band = bandSpec(side, known, W, H);
       const view = toView(img, side);
       const fv = toView(fixedPlane, side).data;
-      // Shared memory: each refinement job used to carry its own copy of these (40 MB a side at 1080×1920).
-      const srcs = lib.map((e) => ({ img: toView(e.img, side, true), known: toView(e.known, side, true).data, gen: toView(e.gen, side, true).data }));
+      // Shared memory: each refinement job used to carry its own copy of these (40 MB a side at 1080×1920);
+      // views that are library planes themselves are not copied at all.
+      const made = new Map<Uint8Array, Raster>();
+      const srcs = lib.map((e) => ({ img: sharedView(e.img, side, hints, made), known: sharedView(e.known, side, hints, made).data, gen: sharedView(e.gen, side, hints, made).data }));
       const f = quiltFactor(band.bw);
       const sideIdx = pi * 2 + phase.indexOf(side);
       const joins: Rect[] = [];
@@ -180,7 +208,7 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
       const sources = srcs.map((s) => ({ width: s.img.width, height: s.img.height, data: s.img.data, known: s.known, gen: s.gen }));
       // Zoned: the band outside the zone is held like the known pixels (but stays a non-source).
       const editFixed = zoned ? zoneFixed(fv, refineZone(view.width, view.height, band.bw, band.r0, band.r1, joins)) : fv;
-      const w: SideWork = { side, view, fixed: fv, editFixed, band, sources, writeCols: Math.min(view.width, band.bw + 32), inJob };
+      const w: SideWork = { side, view, fixed: fv, editFixed, band, writeCols: Math.min(view.width, band.bw + 32), inJob };
       works.push(w);
       if (!effort.refine) continue;
       const wi = works.length - 1;
@@ -244,7 +272,9 @@ async function fillGeneric(img: Raster, hole: Uint8Array, bounds: Rect, lib: Lib
   opts.check();
   const fixed = new Uint8Array(W * H);
   for (let i = 0; i < fixed.length; i++) fixed[i] = hole[i] ? 0 : 1;
-  const sources = lib.map((e) => ({ width: e.img.width, height: e.img.height, data: shareBytes(e.img.data), known: shareBytes(e.known.data), gen: shareBytes(e.gen.data) }));
+  // The library's planes are mostly in shared memory already; the rest are copied there.
+  const shared = (a: Uint8Array): Uint8Array => (a.buffer instanceof SharedArrayBuffer ? a : shareBytes(a));
+  const sources = lib.map((e) => ({ width: e.img.width, height: e.img.height, data: shared(e.img.data), known: shared(e.known.data), gen: shared(e.gen.data) }));
   const margin = effort.patchR * 2 * (1 << (effort.levels - 1)) + 8;
   const parts = Math.max(1, Math.min(opts.parts, Math.floor((bounds.y1 - bounds.y0) / 16) || 1));
   const jobs: RefineJob[] = [];

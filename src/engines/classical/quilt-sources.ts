@@ -3,7 +3,8 @@
  * for O(1) "is this block all known" tests, and colour/detail tables that compare a block with the
  * strip of known pixels next to the band.
  */
-import { halve, integral, rectSum, type Raster } from './raster.js';
+import { halve, integral, type Raster } from './raster.js';
+import { WindowTables } from './quilt-tables.js';
 
 /** A source image in view space with O(1) known-rectangle tests and a coarse copy for search. */
 export interface QuiltSource {
@@ -13,11 +14,8 @@ export interface QuiltSource {
   /** First and last row holding any known pixel. */
   rowLo: number;
   rowHi: number;
-  /** Summed-area tables, (w+1)×(h+1): RGB (interleaved) and detail (|Laplacian| of luma, 0 where not all known). */
-  csum: Float64Array | Int32Array;
-  dsum: Float64Array;
-  /** Summed-area table of the generated plane (pixels earlier steps made), or null when none is. */
-  gsum: Int32Array | null;
+  /** Colour, detail and generated-pixel sums, a window of rows at a time (quilt-tables.ts). */
+  tables: WindowTables;
 }
 
 /**
@@ -29,7 +27,12 @@ const GEN_W = 250;
 
 /** The charge for a w×h block at (x, y) of a source for holding generated pixels. */
 export function genPenalty(src: QuiltSource, x: number, y: number, w: number, h: number): number {
-  return src.gsum ? (GEN_W * rectSum(src.gsum, src.img.width, x, y, x + w, y + h)) / (w * h) : 0;
+  const t = src.tables;
+  const g = t.gsum;
+  if (!g) return 0;
+  t.ensure(y, y + h);
+  const a = t.at(y), b = t.at(y + h);
+  return (GEN_W * (g[b + x + w]! - g[a + x + w]! - g[b + x]! + g[a + x]!)) / (w * h);
 }
 
 /** Coarse factor for the candidate search: coarser for wide bands, exact for tiny ones. */
@@ -39,8 +42,8 @@ export function quiltFactor(bw: number): number {
 
 /**
  * Reused tables: the sides of a fill are quilted one after another and their views have the same
- * number of pixels, so one set of tables serves all four instead of a new ~60 MB per source and side
- * (1080×1920) waiting for the garbage collector.
+ * number of pixels, so one set of tables serves all four instead of new ones per source and side
+ * waiting for the garbage collector.
  */
 export type QuiltScratch = Map<string, Int32Array | Float64Array>;
 
@@ -52,8 +55,14 @@ function take<T extends Int32Array | Float64Array>(scratch: QuiltScratch | undef
   return out;
 }
 
+/** True when two planes hold the same bytes (the same plane, or equal copies). */
+function samePlane(a: Uint8Array, b: Uint8Array): boolean {
+  return a === b || (a.length === b.length && Buffer.compare(a, b) === 0);
+}
+
 /** Builds the search structures for one view's source library (reusing `scratch`'s tables when given). */
 export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Array; gen?: Uint8Array }[], f: number, scratch?: QuiltScratch): QuiltSource[] {
+  const integs: Int32Array[] = [];
   return list.map(({ img, known, gen }, k) => {
     let coarse = img;
     for (let s = f; s > 1; s >>= 1) coarse = halve(coarse);
@@ -63,14 +72,13 @@ export function prepareQuiltSources(list: readonly { img: Raster; known: Uint8Ar
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) if (known[y * w + x]) { rowLo = Math.min(rowLo, y); rowHi = y; break; }
     }
-    const n1 = (w + 1) * (h + 1);
-    const int32 = (n: number): Int32Array => new Int32Array(n);
-    const f64 = (n: number): Float64Array => new Float64Array(n);
-    const csum = w * h * 255 < 2 ** 31 ? take(scratch, `c${k}`, int32, n1 * 3) : take(scratch, `c${k}`, f64, n1 * 3);
-    const dsum = take(scratch, `d${k}`, f64, n1);
-    statTables(img, known, csum, dsum, take(scratch, 'lum', f64, w * h));
-    const gsum = gen?.some((v) => v !== 0) ? integral(gen, w, h, take(scratch, `g${k}`, int32, n1)) : null;
-    return { img, integ: integral(known, w, h, take(scratch, `i${k}`, int32, n1)), coarse, rowLo, rowHi, csum, dsum, gsum };
+    // Sources with the same known pixels (the history keyframes; the photo and its mirror on a
+    // centred ring) share one known-pixel table: the same values.
+    const twin = list.findIndex((o, j) => j < k && o.img.width === w && o.img.height === h && samePlane(o.known, known));
+    const integ = twin >= 0 ? integs[twin]! : integral(known, w, h, take(scratch, `i${k}`, (n) => new Int32Array(n), (w + 1) * (h + 1)));
+    integs.push(integ);
+    const tables = new WindowTables(img, known, gen?.some((v) => v !== 0) ? gen : null, (key, make, n) => take(scratch, `${key}${k}`, make, n));
+    return { img, integ, coarse, rowLo, rowHi, tables };
   });
 }
 
@@ -97,42 +105,10 @@ function detailAt(d: Uint8Array, known: Uint8Array | null, w: number, h: number,
   return Math.abs(4 * luma(d, p) - luma(d, p - 1) - luma(d, p + 1) - luma(d, p - w) - luma(d, p + w));
 }
 
-/**
- * Fills the summed-area tables of a source's colour and detail (all zero on entry). The colour
- * sums are integers, held in an Int32Array when they fit (half the memory of Float64 at the same
- * values); luma is computed once per pixel instead of five times.
- */
-function statTables(img: Raster, known: Uint8Array, csum: Int32Array | Float64Array, dsum: Float64Array, lum: Float64Array): void {
-  const { width: w, height: h, data: d } = img;
-  const W1 = w + 1;
-  for (let p = 0; p < w * h; p++) lum[p] = luma(d, p);
-  for (let y = 0; y < h; y++) {
-    let r0 = 0, r1 = 0, r2 = 0;
-    let rd = 0;
-    const inner = y >= 1 && y < h - 1;
-    for (let x = 0; x < w; x++) {
-      const p = y * w + x;
-      const o = ((y + 1) * W1 + x + 1);
-      const u = (y * W1 + x + 1);
-      r0 += d[p * 3]!;
-      r1 += d[p * 3 + 1]!;
-      r2 += d[p * 3 + 2]!;
-      csum[o * 3] = csum[u * 3]! + r0;
-      csum[o * 3 + 1] = csum[u * 3 + 1]! + r1;
-      csum[o * 3 + 2] = csum[u * 3 + 2]! + r2;
-      // detailAt's value, from the luma plane (same expression, same bits).
-      if (inner && x >= 1 && x < w - 1 && known[p] && known[p - 1] && known[p + 1] && known[p - w] && known[p + w]) {
-        rd += Math.abs(4 * lum[p]! - lum[p - 1]! - lum[p + 1]! - lum[p - w]! - lum[p + w]!);
-      }
-      dsum[o] = dsum[u]! + rd;
-    }
-  }
-}
-
-/** Mean of one channel of a summed-area table over a box. */
-function boxMean(t: Float64Array | Int32Array, w: number, x0: number, y0: number, x1: number, y1: number, ch: number, c: number): number {
-  const W1 = w + 1;
-  const v = t[(y1 * W1 + x1) * ch + c]! - t[(y0 * W1 + x1) * ch + c]! - t[(y1 * W1 + x0) * ch + c]! + t[(y0 * W1 + x0) * ch + c]!;
+/** Mean of channel c of a windowed summed-area table (`ch` channels) over a box of rows y0..y1. */
+function boxMean(t: Float64Array | Int32Array, tables: WindowTables, x0: number, y0: number, x1: number, y1: number, ch: number, c: number): number {
+  const r0 = tables.at(y0), r1 = tables.at(y1);
+  const v = t[(r1 + x1) * ch + c]! - t[(r0 + x1) * ch + c]! - t[(r1 + x0) * ch + c]! + t[(r0 + x0) * ch + c]!;
   return v / ((x1 - x0) * (y1 - y0));
 }
 
@@ -165,12 +141,13 @@ export function stripStats(work: Raster, x1: number, ty: number, h: number): Str
 /** How far a block's new part (sx..sx+cw) is from the strip's statistics, in the cost's units. */
 export function statPenalty(src: QuiltSource, st: StripStats | null, sx: number, sy: number, cw: number, h: number): number {
   if (!st) return 0;
-  const w = src.img.width;
+  const t = src.tables;
+  t.ensure(sy, sy + h);
   let e = 0;
   for (let c = 0; c < 3; c++) {
-    const dm = boxMean(src.csum, w, sx, sy, sx + cw, sy + h, 3, c) - st.mean[c]!;
+    const dm = boxMean(t.csum, t, sx, sy, sx + cw, sy + h, 3, c) - st.mean[c]!;
     e += dm * dm;
   }
-  const dd = Math.log((boxMean(src.dsum, w, sx, sy, sx + cw, sy + h, 1, 0) + 4) / (st.detail + 4));
+  const dd = Math.log((boxMean(t.dsum, t, sx, sy, sx + cw, sy + h, 1, 0) + 4) / (st.detail + 4));
   return (COLOUR_W * e) / 3 + DETAIL_W * dd * dd;
 }

@@ -12,10 +12,10 @@ export interface Raster {
   data: Uint8Array;
 }
 
-/** Horizontal mirror of an image (a cheap extra source of plausible texture). */
-export function mirrorX(p: Raster): Raster {
+/** Horizontal mirror of an image (a cheap extra source of plausible texture); `shared` puts it in a SharedArrayBuffer. */
+export function mirrorX(p: Raster, shared = false): Raster {
   const { width: w, height: h, ch } = p;
-  const out = new Uint8Array(p.data.length);
+  const out = shared ? new Uint8Array(new SharedArrayBuffer(p.data.length)) : new Uint8Array(p.data.length);
   for (let y = 0; y < h; y++) {
     const row = y * w;
     for (let x = 0; x < w; x++) {

@@ -42,6 +42,47 @@ export function toView(p: Raster, side: Side, shared = false): Raster {
   return { width: vw, height: vh, ch, data: out };
 }
 
+/** What lets a side's view of a library raster be a raster that already exists (see sharedView). */
+export interface ViewHints {
+  /** Rasters that are each other's horizontal mirror image: the right view of one is the other. */
+  readonly mirrors: ReadonlyMap<Uint8Array, Raster>;
+  /** Planes whose bytes are all the same: their own view on every side. */
+  readonly uniform: ReadonlySet<Uint8Array>;
+}
+
+function isShared(p: Raster): boolean {
+  return p.data.buffer instanceof SharedArrayBuffer;
+}
+
+/**
+ * `side`'s view of `p` in shared memory, copied only when no existing raster holds those bytes: a
+ * raster in shared memory is its own left view, its mirror twin its right view, a uniform plane its
+ * own view on every side; `made` keeps the views of one side, so a plane two entries share, or a
+ * mask whose view equals one made already, is held once.
+ */
+export function sharedView(p: Raster, side: Side, hints: ViewHints, made: Map<Uint8Array, Raster>): Raster {
+  const have = made.get(p.data);
+  if (have) return have;
+  const twin = side === 'right' ? hints.mirrors.get(p.data) : undefined;
+  let v: Raster;
+  if (hints.uniform.has(p.data) && isShared(p)) v = { ...viewSize(side, p.width, p.height), ch: p.ch, data: p.data };
+  else if (side === 'left' && isShared(p)) v = p;
+  else if (twin && isShared(twin)) v = twin;
+  else {
+    v = toView(p, side, true);
+    // A mask's view is often another entry's too (the photo's known pixels and their mirror image
+    // on a centred ring): one copy serves both.
+    for (const o of made.values()) {
+      if (p.ch === 1 && o.ch === 1 && o.width === v.width && o.height === v.height && Buffer.compare(o.data, v.data) === 0) {
+        v = o;
+        break;
+      }
+    }
+  }
+  made.set(p.data, v);
+  return v;
+}
+
 /** Writes view `v` back into `p` (inverse of toView). */
 export function fromView(v: Raster, side: Side, p: Raster): void {
   if (side === 'left') {

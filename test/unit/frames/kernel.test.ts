@@ -37,6 +37,23 @@ describe('resampling kernels', () => {
     expect(compared).toBe(24);
   });
 
+  it('draws the same bytes after releaseRgb() as before (the kernel is remade on the next render)', () => {
+    const W = 120;
+    const H = 90;
+    const plan = planWalk({ width: W, height: H, walk: ['backward', 'left'], translation: { x: 12, y: 9, source: 'px' }, interpolationSteps: 5, fps: 30, prompts: ['', ''] });
+    const layers = plan.viewports.map((v, i) => createLayer(i, texturedImage(W, H, i + 3), v));
+    const c = new Compositor({ width: W, height: H, overlap: 8, filter: 'cubic', kernel: 'wasm' });
+    const camera = interpolateViewport(plan.viewports[0]!, plan.viewports[1]!, 0.37, W, H);
+    const before = new Uint8Array(W * H * 3);
+    const after = new Uint8Array(W * H * 3);
+    c.render(layers, camera, before);
+    c.releaseRgb();
+    expect(c.kernelName).toBe('wasm-simd');
+    c.render(layers, camera, after);
+    expect(Buffer.compare(after, before)).toBe(0);
+    expect(before.some((v) => v !== 0)).toBe(true);
+  });
+
   it('copies an unmoved layer exactly', () => {
     const img = texturedImage(64, 48, 9);
     for (const kernel of ['js', 'wasm'] as const) {
