@@ -19,17 +19,20 @@ const LOCAL = 3;
 const ALONG = 10;
 
 /**
- * The box sum with radius r (clamped at the edges) of channel c of a W×H float image of `ch`
- * interleaved channels, at (x, y) only: each row's sum rounded to float32, then the rows summed and
- * rounded again — what a separable pass over Float32Array planes stores, without the two
- * whole-frame planes it needs (only seam samples are ever read).
+ * The box sum with radius r (clamped at the edges) of channel c of the seam samples' values around
+ * (x, y): `slot` holds 1 + the sample's index at its pixel (0: none) and `vals` its `ch` float32
+ * values. Each row's sum is rounded to float32, then the rows summed and rounded again — the sums a
+ * separable pass over whole-frame Float32Array planes stored (zeros elsewhere), without the planes.
  */
-function boxSumAt(src: Float32Array, w: number, h: number, ch: number, r: number, x: number, y: number, c: number): number {
+function boxSumAt(slot: Int32Array, vals: Float32Array | null, w: number, h: number, ch: number, r: number, x: number, y: number, c: number): number {
   const u0 = Math.max(0, x - r), u1 = Math.min(w - 1, x + r);
   let acc = 0;
   for (let v = Math.max(0, y - r); v <= Math.min(h - 1, y + r); v++) {
     let s = 0;
-    for (let u = u0, i = (v * w + u0) * ch + c; u <= u1; u++, i += ch) s += src[i]!;
+    for (let u = u0, i = v * w + u0; u <= u1; u++, i++) {
+      const k = slot[i]!;
+      if (k !== 0) s += vals ? vals[(k - 1) * ch + c]! : 1;
+    }
     acc += Math.fround(s);
   }
   return Math.fround(acc);
@@ -40,15 +43,12 @@ export function correctSeam(img: SeamImage, hole: Uint8Array, fade: number): voi
   const { width: w, height: h, data } = img;
   const n = w * h;
   // Seam samples: filled pixels touching a known one; offset = known mean − filled mean there, the
-  // means over a (2·LOCAL+1)² window, each over its own pixels only. The sums are integers, so
-  // summing each sample's window directly gives the same values as whole-frame box sums did
-  // (which held eight full-frame float planes: 200 MB at 1080×1920).
-  const dist = new Int32Array(n).fill(-1);
-  const nearest = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
-  let qn = 0;
-  const off = new Float32Array(n * 3);
-  const isSample = new Float32Array(n);
+  // means over a (2·LOCAL+1)² window, each over its own pixels only. Only the samples' values are
+  // kept (a slot plane points at them): whole-frame planes of offsets, distances and nearest
+  // samples cost ~64 MB to allocate and fill at 1080×1920 for a seam of a few thousand pixels.
+  const slot = new Int32Array(n);
+  const pix: number[] = [];
+  const offs: number[] = [];
   for (let p = 0; p < n; p++) {
     if (!hole[p]) continue;
     const x = p % w;
@@ -64,39 +64,45 @@ export function correctSeam(img: SeamImage, hole: Uint8Array, fade: number): voi
       }
     }
     if (kc === 0 || fc === 0) continue;
-    isSample[p] = 1;
-    off[p * 3] = k0 / kc - f0 / fc;
-    off[p * 3 + 1] = k1 / kc - f1 / fc;
-    off[p * 3 + 2] = k2 / kc - f2 / fc;
-    dist[p] = 0;
-    nearest[p] = p;
-    queue[qn++] = p;
+    pix.push(p);
+    offs.push(k0 / kc - f0 / fc, k1 / kc - f1 / fc, k2 / kc - f2 / fc);
+    slot[p] = pix.length;
   }
-  if (qn === 0) return;
+  const ns = pix.length;
+  if (ns === 0) return;
+  const off = Float32Array.from(offs);
   // Smooth the offsets along the seam: a texture's own detail must not be mistaken for a step.
-  const oS = new Float32Array(qn * 3);
-  const oC = new Float32Array(qn);
-  const sampleIdx = new Int32Array(n).fill(-1);
-  for (let i = 0; i < qn; i++) {
-    const p = queue[i]!;
+  const oS = new Float32Array(ns * 3);
+  const oC = new Float32Array(ns);
+  for (let i = 0; i < ns; i++) {
+    const p = pix[i]!;
     const x = p % w;
     const y = (p - x) / w;
-    oC[i] = boxSumAt(isSample, w, h, 1, ALONG, x, y, 0);
-    for (let c = 0; c < 3; c++) oS[i * 3 + c] = boxSumAt(off, w, h, 3, ALONG, x, y, c);
-    sampleIdx[p] = i;
+    oC[i] = boxSumAt(slot, null, w, h, 1, ALONG, x, y, 0);
+    for (let c = 0; c < 3; c++) oS[i * 3 + c] = boxSumAt(slot, off, w, h, 3, ALONG, x, y, c);
   }
 
-  // Breadth-first over the filled pixels, up to `fade` steps from the seam.
+  // Breadth-first over the filled pixels, up to `fade` steps from the seam; per queued pixel its
+  // distance + 1 (0: not reached) and the sample it was reached from.
+  const dist = new Uint16Array(n);
+  const queue = new Int32Array(n);
+  const from = new Int32Array(n);
+  let qn = 0;
+  for (let i = 0; i < ns; i++) {
+    dist[pix[i]!] = 1;
+    from[qn] = i;
+    queue[qn++] = pix[i]!;
+  }
   for (let head = 0; head < qn; head++) {
     const p = queue[head]!;
-    const d = dist[p]!;
+    const d = dist[p]! - 1;
     if (d >= fade) continue;
     const x = p % w;
     const y = (p - x) / w;
     const visit = (q: number): void => {
-      if (!hole[q] || dist[q] !== -1) return;
-      dist[q] = d + 1;
-      nearest[q] = nearest[p]!;
+      if (!hole[q] || dist[q] !== 0) return;
+      dist[q] = d + 2;
+      from[qn] = from[head]!;
       queue[qn++] = q;
     };
     if (x > 0) visit(p - 1);
@@ -106,8 +112,8 @@ export function correctSeam(img: SeamImage, hole: Uint8Array, fade: number): voi
   }
   for (let i = 0; i < qn; i++) {
     const p = queue[i]!;
-    const si = sampleIdx[nearest[p]!]!;
-    const t = 1 - dist[p]! / fade;
+    const si = from[i]!;
+    const t = 1 - (dist[p]! - 1) / fade;
     const weight = t * t * (3 - 2 * t);
     for (let c = 0; c < 3; c++) {
       const v = data[p * 3 + c]! + (weight * oS[si * 3 + c]!) / oC[si]!;
@@ -115,4 +121,3 @@ export function correctSeam(img: SeamImage, hole: Uint8Array, fade: number): voi
     }
   }
 }
-
