@@ -186,6 +186,9 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, { entries: 
     const per = Math.max(1, Math.round(opts.parts / sides.length));
     const margin = effort.patchR * 2 * (1 << (effort.levels - 1)) + 8;
     for (const side of sides) {
+      // Quilting a side is synchronous (up to ~0.5 s at 1080×1920): let an abort, and the workers'
+      // results, be seen between sides.
+      await new Promise((r) => setImmediate(r));
       opts.check();
       const band = bandSpec(side, known, W, H);
       const view = toView(img, side);
