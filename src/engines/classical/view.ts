@@ -97,6 +97,10 @@ export function fromView(v: Raster, side: Side, p: Raster): void {
  * three channels have unrolled loops (this copy ran for every library entry on every side).
  */
 function walkRows(side: Side, w: number, h: number, vw: number, vh: number, ch: number, view: Uint8Array, orig: Uint8Array, toV: boolean): void {
+  if (side === 'top' || side === 'bottom') {
+    walkTiles(side, w, h, vw, vh, ch, view, orig, toV);
+    return;
+  }
   for (let y = 0, o = 0; y < vh; y++) {
     const [s0, step] = rowWalk(side, w, h, y);
     if (ch === 3) {
@@ -114,6 +118,41 @@ function walkRows(side: Side, w: number, h: number, vw: number, vh: number, ch: 
         for (let c = 0; c < ch; c++) {
           if (toV) view[o + c] = orig[s + c]!;
           else orig[s + c] = view[o + c]!;
+        }
+      }
+    }
+  }
+}
+
+/** View rows handled together by walkTiles. */
+const TILE = 16;
+
+/**
+ * walkRows for the transposed sides: a view row of a top/bottom view is a column of the original,
+ * so walking it row by row touched a new cache line per pixel. Here TILE view rows are copied
+ * together, reading TILE neighbouring original pixels at a time (view row y + t starts one pixel
+ * after view row y in the original).
+ */
+function walkTiles(side: Side, w: number, h: number, vw: number, vh: number, ch: number, view: Uint8Array, orig: Uint8Array, toV: boolean): void {
+  const rowStride = vw * ch;
+  for (let y0 = 0; y0 < vh; y0 += TILE) {
+    const nt = Math.min(TILE, vh - y0);
+    const [s0, step] = rowWalk(side, w, h, y0);
+    for (let x = 0; x < vw; x++) {
+      let s = (s0 + x * step) * ch;
+      let o = (y0 * vw + x) * ch;
+      if (ch === 3 && toV) {
+        for (let t = 0; t < nt; t++, s += 3, o += rowStride) { view[o] = orig[s]!; view[o + 1] = orig[s + 1]!; view[o + 2] = orig[s + 2]!; }
+      } else if (ch === 3) {
+        for (let t = 0; t < nt; t++, s += 3, o += rowStride) { orig[s] = view[o]!; orig[s + 1] = view[o + 1]!; orig[s + 2] = view[o + 2]!; }
+      } else if (ch === 1 && toV) {
+        for (let t = 0; t < nt; t++, s++, o += rowStride) view[o] = orig[s]!;
+      } else {
+        for (let t = 0; t < nt; t++, s += ch, o += rowStride) {
+          for (let c = 0; c < ch; c++) {
+            if (toV) view[o + c] = orig[s + c]!;
+            else orig[s + c] = view[o + c]!;
+          }
         }
       }
     }
