@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import { engineNames } from '../engines/registry.js';
 import { UsageError } from '../errors.js';
-import { buildServer, DEFAULT_SERVER_OPTIONS } from '../server/app.js';
 
 /** Flags of `zoomwalk studio`. */
 export interface StudioFlags {
@@ -39,6 +38,8 @@ export async function studioCommand(flags: StudioFlags, signal: AbortSignal): Pr
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${flags.port}" must be 0–65535`);
   if (flags.engine !== undefined && !engineNames().includes(flags.engine)) throw new UsageError(`unknown engine "${flags.engine}"; known: ${engineNames().join(', ')}`);
   const log = (m: string): void => void process.stderr.write(`zoomwalk studio: ${m}\n`);
+  // Loaded only for this command (see serve-command.ts).
+  const { buildServer, DEFAULT_SERVER_OPTIONS } = await import('../server/app.js');
   const { app } = buildServer({
     ...DEFAULT_SERVER_OPTIONS,
     dataDir: flags.data,

@@ -1,9 +1,5 @@
 import { engineNames } from '../engines/registry.js';
 import { UsageError } from '../errors.js';
-import { directoryStore } from '../server/jobs/artifact-store.js';
-import { parseQueueUrl } from '../server/jobs/redis/connection.js';
-import { startRedisWorker } from '../server/jobs/redis/redis-worker.js';
-import { DEFAULT_WEBHOOK } from '../server/webhook.js';
 import { closeOnSignal } from './close-on-signal.js';
 
 /** Flags of `zoomwalk worker`. */
@@ -29,6 +25,13 @@ export function checkEngines(engine: string | undefined, list: string | undefine
 
 /** Runs `zoomwalk worker` until SIGINT/SIGTERM: takes jobs from Redis, renders them into the shared store. */
 export async function workerCommand(flags: WorkerFlags, signal: AbortSignal): Promise<void> {
+  // Loaded only for this command (see serve-command.ts).
+  const [{ directoryStore }, { parseQueueUrl }, { startRedisWorker }, { DEFAULT_WEBHOOK }] = await Promise.all([
+    import('../server/jobs/artifact-store.js'),
+    import('../server/jobs/redis/connection.js'),
+    import('../server/jobs/redis/redis-worker.js'),
+    import('../server/webhook.js'),
+  ]);
   const url = flags.queue ?? process.env['ZOOMWALK_QUEUE'];
   if (!url) throw new UsageError('--queue redis://host:port/db (or ZOOMWALK_QUEUE) is required');
   const target = parseQueueUrl(url);

@@ -298,12 +298,5 @@ async function fillGeneric(img: Raster, hole: Uint8Array, bounds: Rect, lib: Lib
 
 /** Writes the first `cols` columns of a side's view back, leaving the other sides' work alone. */
 function writeBack(view: Raster, side: Side, img: Raster, cols: number): void {
-  const v: Raster = { ...view, data: view.data.slice() };
-  // Outside the band's columns, show the image's current pixels so fromView leaves them as they are.
-  const cur = toView(img, side);
-  for (let y = 0; y < v.height; y++) {
-    const o = (y * v.width + cols) * 3;
-    v.data.set(cur.data.subarray(o, (y + 1) * v.width * 3), o);
-  }
-  fromView(v, side, img);
+  fromView(view, side, img, cols);
 }

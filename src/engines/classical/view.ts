@@ -83,38 +83,40 @@ export function sharedView(p: Raster, side: Side, hints: ViewHints, made: Map<Ui
   return v;
 }
 
-/** Writes view `v` back into `p` (inverse of toView). */
-export function fromView(v: Raster, side: Side, p: Raster): void {
-  if (side === 'left') {
+/** Writes view `v` back into `p` (inverse of toView); only the view's first `cols` columns when given. */
+export function fromView(v: Raster, side: Side, p: Raster, cols = v.width): void {
+  if (side === 'left' && cols === v.width) {
     p.data.set(v.data);
     return;
   }
-  walkRows(side, p.width, p.height, v.width, v.height, p.ch, v.data, p.data, false);
+  walkRows(side, p.width, p.height, v.width, v.height, p.ch, v.data, p.data, false, Math.min(cols, v.width));
 }
 
 /**
- * Copies between a view (`view`) and its original (`orig`), row by row; `toV` says which way. One and
- * three channels have unrolled loops (this copy ran for every library entry on every side).
+ * Copies between a view (`view`) and its original (`orig`), row by row (the first `cols` columns of
+ * each view row); `toV` says which way. One and three channels have unrolled loops (this copy ran
+ * for every library entry on every side).
  */
-function walkRows(side: Side, w: number, h: number, vw: number, vh: number, ch: number, view: Uint8Array, orig: Uint8Array, toV: boolean): void {
+function walkRows(side: Side, w: number, h: number, vw: number, vh: number, ch: number, view: Uint8Array, orig: Uint8Array, toV: boolean, cols = vw): void {
   if (side === 'top' || side === 'bottom') {
-    walkTiles(side, w, h, vw, vh, ch, view, orig, toV);
+    walkTiles(side, w, h, vw, vh, ch, view, orig, toV, cols);
     return;
   }
-  for (let y = 0, o = 0; y < vh; y++) {
+  for (let y = 0; y < vh; y++) {
     const [s0, step] = rowWalk(side, w, h, y);
+    let o = y * vw * ch;
     if (ch === 3) {
-      for (let x = 0, s = s0 * 3; x < vw; x++, o += 3, s += step * 3) {
+      for (let x = 0, s = s0 * 3; x < cols; x++, o += 3, s += step * 3) {
         if (toV) { view[o] = orig[s]!; view[o + 1] = orig[s + 1]!; view[o + 2] = orig[s + 2]!; }
         else { orig[s] = view[o]!; orig[s + 1] = view[o + 1]!; orig[s + 2] = view[o + 2]!; }
       }
     } else if (ch === 1) {
-      for (let x = 0, s = s0; x < vw; x++, o++, s += step) {
+      for (let x = 0, s = s0; x < cols; x++, o++, s += step) {
         if (toV) view[o] = orig[s]!;
         else orig[s] = view[o]!;
       }
     } else {
-      for (let x = 0, s = s0 * ch; x < vw; x++, o += ch, s += step * ch) {
+      for (let x = 0, s = s0 * ch; x < cols; x++, o += ch, s += step * ch) {
         for (let c = 0; c < ch; c++) {
           if (toV) view[o + c] = orig[s + c]!;
           else orig[s + c] = view[o + c]!;
@@ -133,12 +135,12 @@ const TILE = 16;
  * together, reading TILE neighbouring original pixels at a time (view row y + t starts one pixel
  * after view row y in the original).
  */
-function walkTiles(side: Side, w: number, h: number, vw: number, vh: number, ch: number, view: Uint8Array, orig: Uint8Array, toV: boolean): void {
+function walkTiles(side: Side, w: number, h: number, vw: number, vh: number, ch: number, view: Uint8Array, orig: Uint8Array, toV: boolean, cols: number): void {
   const rowStride = vw * ch;
   for (let y0 = 0; y0 < vh; y0 += TILE) {
     const nt = Math.min(TILE, vh - y0);
     const [s0, step] = rowWalk(side, w, h, y0);
-    for (let x = 0; x < vw; x++) {
+    for (let x = 0; x < cols; x++) {
       let s = (s0 + x * step) * ch;
       let o = (y0 * vw + x) * ch;
       if (ch === 3 && toV) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mirrorX, type Raster } from '../../../src/engines/classical/raster.js';
-import { sharedView, toView, type Side, type ViewHints } from '../../../src/engines/classical/view.js';
+import { fromView, sharedView, toView, type Side, type ViewHints } from '../../../src/engines/classical/view.js';
 
 function shared(w: number, h: number, ch: number, seed: number): Raster {
   const data = new Uint8Array(new SharedArrayBuffer(w * h * ch));
@@ -46,5 +46,19 @@ describe('library views without copies', () => {
     expect(sharedView(m2, 'top', hints, side)).toBe(sharedView(m1, 'top', hints, side));
     m2.data[0] = 1;
     expect(sharedView(m2, 'top', hints, new Map([[m1.data, sharedView(m1, 'top', hints, new Map())]])).data[0]).toBe(1);
+  });
+
+  it.each(['left', 'right', 'top', 'bottom'] as Side[])('write back only a view\'s first columns (%s), as a whole-view write of those columns over the current pixels', (side) => {
+    const img = shared(7, 5, 3, 2);
+    const v = toView(shared(7, 5, 3, 9), side);
+    const want: Raster = { ...img, data: img.data.slice() };
+    // The definition: the view's first 3 columns, the image's current pixels elsewhere, written whole.
+    const cur = toView(want, side);
+    const mixed: Raster = { ...v, data: v.data.slice() };
+    for (let y = 0; y < v.height; y++) mixed.data.set(cur.data.subarray((y * v.width + 3) * 3, (y + 1) * v.width * 3), (y * v.width + 3) * 3);
+    fromView(mixed, side, want);
+    fromView(v, side, img, 3);
+    expect(Buffer.compare(img.data, want.data)).toBe(0);
+    expect(Buffer.compare(img.data, shared(7, 5, 3, 2).data)).not.toBe(0);
   });
 });
