@@ -206,7 +206,7 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
         });
       }
       if (!w.inJob) {
-        limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
+        limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, !opts.legacy);
         matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
         if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, undefined, !opts.legacy);
       }
