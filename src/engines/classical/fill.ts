@@ -211,7 +211,11 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, { entries: 
       const sources = srcs.map((s) => ({ width: s.img.width, height: s.img.height, data: s.img.data, known: s.known, gen: s.gen }));
       // Zoned: the band outside the zone is held like the known pixels (but stays a non-source).
       const editFixed = zoned ? zoneFixed(fv, refineZone(view.width, view.height, band.bw, band.r0, band.r1, joins)) : fv;
-      const w: SideWork = { side, view, fixed: fv, editFixed, band, writeCols: Math.min(view.width, band.bw + 32), inJob };
+      // Only the band is written back: quilting's right-hand overlaps also cover the side bands'
+      // pixels next to a top/bottom band (not fixed there), which 32 more columns used to carry
+      // back as unrefined block scraps (the method before issue 15 keeps them).
+      const writeCols = opts.legacy ? Math.min(view.width, band.bw + 32) : band.bw;
+      const w: SideWork = { side, view, fixed: fv, editFixed, band, writeCols, inJob };
       works.push(w);
       if (!effort.refine) continue;
       const wi = works.length - 1;
@@ -250,7 +254,7 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, { entries: 
         });
       }
       if (!w.inJob) {
-        limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
+        limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, !opts.legacy);
         matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
         if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, undefined, !opts.legacy);
       }

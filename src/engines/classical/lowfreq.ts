@@ -107,9 +107,10 @@ function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Arr
  * Keeps the band's detail in line with the strip right of it (same rows, smoothed along the band):
  * where the fill's local high-pass energy exceeds DETAIL_HEADROOM² × the strip's, its high-pass part
  * is scaled down to that bound, so a plain sky stays plain instead of receiving copied rock grain or
- * dark specks; where it is below the strip's, it is raised (gain ≤ GMAX).
+ * dark specks; where it is below the strip's, it is raised (gain ≤ GMAX). Then, unless `fine` is
+ * false (the method before issue 15, `legacy`), matchFineDetail.
  */
-export function limitDetail(work: Raster, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
+export function limitDetail(work: Raster, fixed: Uint8Array, bw: number, r0: number, r1: number, fine = true): void {
   const W = work.width;
   const wd = work.data;
   const n = r1 - r0;
@@ -163,4 +164,111 @@ export function limitDetail(work: Raster, fixed: Uint8Array, bw: number, r0: num
       }
     }
   }
+  if (fine) matchFineDetail(work, fixed, bw, r0, r1);
+}
+
+/** Rows (either side) over which the band's and the strip's finest detail are compared. */
+const FINE_ROWS = 64;
+/**
+ * Laplacian variance that rounding to bytes adds to a smooth float image (uniform error of
+ * variance 1/12 per pixel, 4² + 4 × 1² = 20 of it through the 4-neighbour Laplacian): the
+ * strip's measure already contains it, so the float result aims that much lower.
+ */
+const ROUNDING = 20 / 12;
+
+/** Per row, the sums the gain is solved from (band: low-pass and high-pass Laplacians; strip: Laplacian). */
+interface FineSums {
+  aa: Float64Array;
+  ab: Float64Array;
+  bb: Float64Array;
+  n: Float64Array;
+  s: Float64Array;
+  ns: Float64Array;
+}
+
+/**
+ * The band's finest detail (4-neighbour Laplacian of luma, the scale at which texture looks crisp or
+ * noisy) made equal to the strip's, row window by row window. The local bound above works on a 5×5
+ * high-pass with a floor of 4 levels², which on a 1080×1920 frame (photos enlarged 1.5–2.4×, fine
+ * energy ~1 level²) never acts: the unrefined quilted interiors of large fills and the per-pixel
+ * votes near the seam carried 1.5–3× the strip's Laplacian variance (issue 15). The 3×3 high-pass of
+ * each band row is scaled by one gain (≤ 2, smooth along the band), the root of
+ * |L(low) + g·L(high)|² = strip energy over the window, so the measure is met exactly before rounding.
+ */
+export function matchFineDetail(work: Raster, fixed: Uint8Array, bw: number, r0: number, r1: number): void {
+  const W = work.width;
+  const wd = work.data;
+  const n = r1 - r0;
+  const xs = Math.min(W, bw + 2 + DETAIL_STRIP);
+  if (bw < 3 || n < 3 || xs < bw + 5) return;
+  const cw = xs;
+  const lum = new Float32Array(cw * n);
+  for (let j = 0; j < n; j++) {
+    for (let x = 0; x < cw; x++) {
+      const p = ((r0 + j) * W + x) * 3;
+      lum[j * cw + x] = 0.299 * wd[p]! + 0.587 * wd[p + 1]! + 0.114 * wd[p + 2]!;
+    }
+  }
+  const low = boxMean(lum, cw, n, 1);
+  const high = new Float32Array(cw * n);
+  for (let i = 0; i < high.length; i++) high[i] = lum[i]! - low[i]!;
+  const sums = fineSums(lum, low, high, fixed, W, cw, n, bw, r0);
+  const gain = fineGain(sums, n);
+  const ch = new Float32Array(cw * n);
+  for (let c = 0; c < 3; c++) {
+    for (let j = 0; j < n; j++) for (let x = 0; x < cw; x++) ch[j * cw + x] = wd[((r0 + j) * W + x) * 3 + c]!;
+    const lc = boxMean(ch, cw, n, 1);
+    for (let j = 0; j < n; j++) {
+      const g = gain[j]!;
+      if (g === 1) continue;
+      for (let x = 0; x < bw; x++) {
+        const p = (r0 + j) * W + x;
+        if (fixed[p]) continue;
+        const i = j * cw + x;
+        // As above: damping scales each channel's high-pass, raising adds the luma high-pass.
+        const v = g < 1 ? lc[i]! + g * (ch[i]! - lc[i]!) : ch[i]! + (g - 1) * high[i]!;
+        wd[p * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+      }
+    }
+  }
+}
+
+function fineSums(lum: Float32Array, low: Float32Array, high: Float32Array, fixed: Uint8Array, W: number, cw: number, n: number, bw: number, r0: number): FineSums {
+  const z = (): Float64Array => new Float64Array(n);
+  const f: FineSums = { aa: z(), ab: z(), bb: z(), n: z(), s: z(), ns: z() };
+  const lap = (a: Float32Array, i: number): number => 4 * a[i]! - a[i - 1]! - a[i + 1]! - a[i - cw]! - a[i + cw]!;
+  for (let j = 1; j < n - 1; j++) {
+    for (let x = 1; x < bw; x++) {
+      if (fixed[(r0 + j) * W + x]) continue;
+      const i = j * cw + x;
+      const a = lap(low, i), b = lap(high, i);
+      f.aa[j]! += a * a;
+      f.ab[j]! += a * b;
+      f.bb[j]! += b * b;
+      f.n[j]! += 1;
+    }
+    for (let x = bw + 2; x < cw - 1; x++) {
+      const l = lap(lum, j * cw + x);
+      f.s[j]! += l * l;
+      f.ns[j]! += 1;
+    }
+  }
+  return f;
+}
+
+/** Per-row gain g of the high-pass: energy(g) = aa + 2g·ab + g²·bb over the window equals the strip's. */
+function fineGain(f: FineSums, n: number): Float32Array {
+  const win = (a: Float64Array): Float32Array => boxMean(Float32Array.from(a), 1, n, FINE_ROWS);
+  const [aa, ab, bb, cnt, s, ns] = [win(f.aa), win(f.ab), win(f.bb), win(f.n), win(f.s), win(f.ns)];
+  const gain = new Float32Array(n).fill(1);
+  for (let j = 0; j < n; j++) {
+    if (cnt[j]! <= 0 || ns[j]! <= 0 || bb[j]! <= 0) continue;
+    const strip = s[j]! / ns[j]!;
+    const target = Math.max(0.25 * strip, strip - ROUNDING) * cnt[j]!;
+    const a = aa[j]!, b = ab[j]!, c = bb[j]!;
+    const disc = b * b - c * (a - target);
+    const g = disc < 0 ? 0 : (-b + Math.sqrt(disc)) / c;
+    gain[j] = Math.max(0, Math.min(GMAX, g));
+  }
+  return gain;
 }
