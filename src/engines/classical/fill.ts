@@ -59,7 +59,8 @@ export async function classicalFill(task: OutpaintTask, opts: FillOptions): Prom
   const plan = planMask(hole, W, H);
   const seed = task.seed >>> 0;
   if (plan.kind === 'rect' || plan.kind === 'generic') {
-    const lib = library(img, fixed, task);
+    // The method before issue 15 did not know which pixels were generated.
+    const lib = library(img, fixed, opts.legacy ? { ...task, generated: new Uint8Array(0), historyGenerated: [] } : task);
     const effort = effortFor(task.steps, plan.kind === 'generic');
     const zoned = plan.kind === 'rect' && !opts.legacy && W * H - rectArea(plan.known) > ZONED_ABOVE;
     // A zoned fill's field starts at quilting's sources (source-map.ts), converged inside the
