@@ -189,7 +189,7 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
         // No across-band penalty here (unlike quilting): over chained zoom-outs it kept the
         // refinement on the previous steps' fill, which grew dark blobs in skies.
         const job = makeJob(view, editFixed, crop, sources, 'rows', effort, subSeed(seed, 2, pi, wi, i));
-        jobs.push(inJob ? { ...job, band: { bw, short: !opts.legacy, known: cropPlane(fv, view.width, crop) } } : job);
+        jobs.push(inJob ? { ...job, band: { bw, short: !opts.legacy, fine: zoned, known: cropPlane(fv, view.width, crop) } } : job);
         sideSpans.push({ ya, yb, cx0: 0, cy0, cw, ch: cy1 - cy0 });
       }
       const p = opts.run(jobs);
@@ -210,7 +210,7 @@ async function fillRect(img: Raster, fixed: Uint8Array, known: Rect, lib: LibEnt
         });
       }
       if (!w.inJob) {
-        limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, !opts.legacy);
+        limitDetail(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, zoned);
         matchBandColour(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1);
         if (effort.refine) seamMembrane(w.view, w.fixed, w.band.bw, w.band.r0, w.band.r1, undefined, !opts.legacy);
       }
