@@ -23,8 +23,7 @@ export function runJob(job: RefineJob, check: () => void = () => {}): Uint8Array
   const W = job.width;
   for (let y = 0; y < job.height; y++) out.set(crop.data.subarray((y * W + b.bw) * 3, (y + 1) * W * 3), (y * W + b.bw) * 3);
   const res: Raster = { ...crop, data: out };
-  // `short` is set exactly when the fill is not `legacy`: the fine-detail match is issue 15's.
-  limitDetail(res, b.known, b.bw, 0, job.height, b.short);
+  limitDetail(res, b.known, b.bw, 0, job.height, b.fine);
   matchBandColour(res, b.known, b.bw, 0, job.height);
   seamMembrane(res, b.known, b.bw, 0, job.height, undefined, b.short);
   return out;

@@ -33,9 +33,10 @@ export interface RefineJob {
    * When set, the crop holds every row of its band (columns [0, bw) plus what lies right of them)
    * and the job also runs the band's colour steps: the seam membrane before refinement, and the
    * detail bound, band colour and membrane after it (band-job.ts). `known` marks the crop's known
-   * pixels (what those steps may not change; `editable` may be smaller: a zoned refinement).
+   * pixels (what those steps may not change; `editable` may be smaller: a zoned refinement);
+   * `fine`: the detail bound also matches the band's finest detail to the strip's (zoned fills, lowfreq.ts).
    */
-  band?: { bw: number; short: boolean; known: Uint8Array };
+  band?: { bw: number; short: boolean; fine: boolean; known: Uint8Array };
   /** Where quilting copied the crop's pixels from (crop coordinates; sources' coordinates inside): the field starts there. */
   seedMap?: SourceMap;
 }
