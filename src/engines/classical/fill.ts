@@ -60,7 +60,7 @@ export async function classicalFill(task: OutpaintTask, opts: FillOptions): Prom
   const seed = task.seed >>> 0;
   if (plan.kind === 'rect' || plan.kind === 'generic') {
     // The method before issue 15 did not know which pixels were generated.
-    const lib = library(img, fixed, opts.legacy ? { ...task, generated: new Uint8Array(0), historyGenerated: [] } : task);
+    const lib = library(img, fixed, task, !opts.legacy);
     const effort = effortFor(task.steps, plan.kind === 'generic');
     const zoned = plan.kind === 'rect' && !opts.legacy && W * H - rectArea(plan.known) > ZONED_ABOVE;
     // A zoned fill's field starts at quilting's sources (source-map.ts), converged inside the
@@ -98,7 +98,7 @@ interface Library {
  * planes and their mirror images live in shared memory, so they are their own left views and each
  * other's right views; all-known and all-photo planes are one uniform plane each.
  */
-function library(img: Raster, fixed: Uint8Array, task: OutpaintTask): Library {
+function library(img: Raster, fixed: Uint8Array, task: OutpaintTask, useGenerated: boolean): Library {
   const { width: W, height: H } = img;
   const planes = new Map<string, Uint8Array>();
   const uniform = (n: number, v: number): Uint8Array => {
@@ -109,7 +109,7 @@ function library(img: Raster, fixed: Uint8Array, task: OutpaintTask): Library {
   };
   const base: Raster = { ...img, data: shareBytes(img.data) };
   const known: Raster = { width: W, height: H, ch: 1, data: shareBytes(fixed) };
-  const gen: Raster = { width: W, height: H, ch: 1, data: genPlane(task.generated, W * H, fixed, uniform) };
+  const gen: Raster = { width: W, height: H, ch: 1, data: genPlane(useGenerated ? task.generated : undefined, W * H, fixed, uniform) };
   const first: LibEntry = { img: base, known, gen };
   const mirror = (r: Raster): Raster => ([...planes.values()].includes(r.data) ? r : mirrorX(r, true));
   const second: LibEntry = { img: mirror(base), known: mirror(known), gen: mirror(gen) };
@@ -120,7 +120,7 @@ function library(img: Raster, fixed: Uint8Array, task: OutpaintTask): Library {
     const h = history[i]!;
     if (h.width < 16 || h.height < 16 || h.data.length !== h.width * h.height * 3) continue;
     const n = h.width * h.height;
-    lib.push({ img: { width: h.width, height: h.height, ch: 3, data: h.data }, known: { width: h.width, height: h.height, ch: 1, data: uniform(n, 1) }, gen: { width: h.width, height: h.height, ch: 1, data: genPlane(task.historyGenerated?.[i], n, null, uniform) } });
+    lib.push({ img: { width: h.width, height: h.height, ch: 3, data: h.data }, known: { width: h.width, height: h.height, ch: 1, data: uniform(n, 1) }, gen: { width: h.width, height: h.height, ch: 1, data: genPlane(useGenerated ? task.historyGenerated?.[i] : undefined, n, null, uniform) } });
   }
   const mirrors = new Map<Uint8Array, Raster>();
   for (const k of ['img', 'known', 'gen'] as const) {

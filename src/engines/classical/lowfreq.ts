@@ -118,13 +118,7 @@ export function limitDetail(work: Raster, fixed: Uint8Array, bw: number, r0: num
   if (bw <= 0 || n <= 0 || xs <= bw + 2) return;
   const cw = xs;
   // Luma of the region (band + strip) and its high-pass.
-  const lum = new Float32Array(cw * n);
-  for (let j = 0; j < n; j++) {
-    for (let x = 0; x < cw; x++) {
-      const p = ((r0 + j) * W + x) * 3;
-      lum[j * cw + x] = 0.299 * wd[p]! + 0.587 * wd[p + 1]! + 0.114 * wd[p + 2]!;
-    }
-  }
+  const lum = lumaRegion(work, r0, n, cw);
   const low = boxMean(lum, cw, n, HP_R);
   const e2 = new Float32Array(cw * n);
   for (let i = 0; i < e2.length; i++) e2[i] = (lum[i]! - low[i]!) ** 2;
@@ -206,13 +200,7 @@ export function matchFineDetail(work: Raster, fixed: Uint8Array, bw: number, r0:
   const xs = Math.min(W, bw + 2 + DETAIL_STRIP);
   if (bw < 3 || n < 3 || xs < bw + 5) return;
   const cw = xs;
-  const lum = new Float32Array(cw * n);
-  for (let j = 0; j < n; j++) {
-    for (let x = 0; x < cw; x++) {
-      const p = ((r0 + j) * W + x) * 3;
-      lum[j * cw + x] = 0.299 * wd[p]! + 0.587 * wd[p + 1]! + 0.114 * wd[p + 2]!;
-    }
-  }
+  const lum = lumaRegion(work, r0, n, cw);
   const low = boxMean(lum, cw, n, 1);
   const high = new Float32Array(cw * n);
   for (let i = 0; i < high.length; i++) high[i] = lum[i]! - low[i]!;
@@ -275,4 +263,18 @@ function fineGain(f: FineSums, n: number): Float32Array {
     gain[j] = Math.max(0, Math.min(GMAX, g));
   }
   return gain;
+}
+
+/** Luma of columns [0, cw) of rows [r0, r0 + n) of an RGB view, as a cw × n plane. */
+function lumaRegion(work: Raster, r0: number, n: number, cw: number): Float32Array {
+  const W = work.width;
+  const wd = work.data;
+  const lum = new Float32Array(cw * n);
+  for (let j = 0; j < n; j++) {
+    for (let x = 0; x < cw; x++) {
+      const p = ((r0 + j) * W + x) * 3;
+      lum[j * cw + x] = 0.299 * wd[p]! + 0.587 * wd[p + 1]! + 0.114 * wd[p + 2]!;
+    }
+  }
+  return lum;
 }
